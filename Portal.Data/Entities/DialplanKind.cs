@@ -1,0 +1,6 @@
+namespace Portal.Data.Entities;
+
+public enum DialplanKind
+{
+    Rules,
+}

@@ -1,0 +1,9 @@
+namespace Portal.Data.Entities;
+
+public enum ProviderRegistrationState
+{
+    NotRegistering,
+    Registering,
+    Registered,
+    Failed,
+}

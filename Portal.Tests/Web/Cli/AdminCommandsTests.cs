@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Portal.Cli;
+using Portal.Services;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Web.Cli;
+
+public sealed class AdminCommandsTests : IAsyncLifetime
+{
+    private PortalTestHost host = null!;
+
+    public async Task InitializeAsync() => host = await PortalTestHost.StartAsync();
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+
+    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await AdminCommandLine.RunAsync(host.Services, args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task UserAdd_ThenSipAccountAndDialplanAndKey_AllWork()
+    {
+        var user = await RunAsync("user", "add", "alice", "--email", "alice@example.test", "--password", "alice-password");
+        Assert.Equal(0, user.Exit);
+
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, DialplanTemplates.Outgoing);
+        var dialplan = await RunAsync("dialplan", "set", "alice", "default", "--file", file);
+        Assert.Equal(0, dialplan.Exit);
+        Assert.Contains("version 1", dialplan.Out);
+
+        var account = await RunAsync("sip-account", "add", "alice", "alice", "--password", "s3cret", "--out-dialplan", "default");
+        Assert.Equal(0, account.Exit);
+
+        var key = await RunAsync("key", "create", "alice", "--name", "tropo");
+        Assert.Equal(0, key.Exit);
+        var printed = key.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Last();
+        Assert.StartsWith("pk_", printed);
+
+        var caller = new PortalCaller((await host.Get<Microsoft.AspNetCore.Identity.UserManager<Portal.Data.Entities.PortalUser>>()
+            .FindByNameAsync("alice"))!.Id, "alice", false);
+        var accounts = await host.Get<SipAccountService>().ListAsync(caller);
+        Assert.Equal("default", Assert.Single(accounts).OutDialplanName);
+        Assert.Equal(printed[3..11], Assert.Single(await host.Get<CallManagerKeyService>().ListAsync(caller)).Prefix);
+    }
+
+    [Fact]
+    public async Task UserAdd_BadUsername_ExplainsAndExitsNonZero()
+    {
+        var result = await RunAsync("user", "add", "A!", "--email", "x@example.test", "--password", "long-enough-1");
+        Assert.NotEqual(0, result.Exit);
+        Assert.Contains("lower-case letters", result.Err);
+    }
+
+    [Fact]
+    public async Task SipAccountAdd_UnknownOwner_ExplainsAndExitsNonZero()
+    {
+        var result = await RunAsync("sip-account", "add", "nobody", "phone", "--password", "s3cret");
+        Assert.NotEqual(0, result.Exit);
+        Assert.Contains("No portal user named 'nobody'", result.Err);
+    }
+
+    [Fact]
+    public async Task DialplanSet_MissingFile_ExitsTwo()
+    {
+        await RunAsync("user", "add", "alice", "--email", "alice@example.test", "--password", "alice-password");
+        var result = await RunAsync("dialplan", "set", "alice", "default", "--file", "/nonexistent/dialplan.rb");
+        Assert.Equal(2, result.Exit);
+        Assert.Contains("No such file", result.Err);
+    }
+
+    [Fact]
+    public async Task MissingRequiredOption_IsAParseErrorWithNonZeroExit()
+    {
+        var result = await RunAsync("user", "add", "alice");
+        Assert.NotEqual(0, result.Exit);
+        Assert.Contains("--email", result.Err);
+    }
+
+    [Fact]
+    public async Task PortalBinary_UserAddWithConnectionStringOverride_CreatesTheDatabaseAndUser()
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"portal-cli-{Guid.NewGuid():N}.db");
+        try
+        {
+            var portalDll = Path.Combine(AppContext.BaseDirectory, "Portal.dll");
+            var start = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { portalDll, "user", "add", "carol", "--email", "carol@example.test", "--password", "carol-password", $"--ConnectionStrings:Portal=Data Source={db}" },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = AppContext.BaseDirectory,
+            };
+            using var process = Process.Start(start)!;
+            var stdout = await process.StandardOutput.ReadToEndAsync();
+            var stderr = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, stdout + stderr);
+            Assert.Contains("Created user carol", stdout);
+
+            await using var connection = new SqliteConnection($"Data Source={db}");
+            await connection.OpenAsync();
+            var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM AspNetUsers WHERE UserName IN ('carol', 'admin')";
+            Assert.Equal(2L, (long)(await command.ExecuteScalarAsync())!);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(db);
+        }
+    }
+}

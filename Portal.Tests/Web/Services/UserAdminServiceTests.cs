@@ -1,0 +1,123 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data.Entities;
+using Portal.Services;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Web.Services;
+
+public sealed class UserAdminServiceTests : IAsyncLifetime
+{
+    private PortalTestHost host = null!;
+    private PortalCaller admin = null!;
+    private PortalCaller alice = null!;
+
+    public async Task InitializeAsync()
+    {
+        host = await PortalTestHost.StartAsync();
+        admin = await host.CreateUserAsync("root", admin: true);
+        alice = await host.CreateUserAsync("alice");
+    }
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+
+    private async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    [Fact]
+    public async Task EveryMethod_CalledByANonAdmin_IsRefused()
+    {
+        await WithScopeAsync<bool>(async sp =>
+        {
+            var service = sp.GetRequiredService<UserAdminService>();
+            await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.ListAsync(alice, null));
+            await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.SuspendAsync(alice, admin.UserId, "x"));
+            await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.UnsuspendAsync(alice, alice.UserId));
+            await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.SetAdminAsync(alice, alice.UserId, true));
+            return true;
+        });
+    }
+
+    [Fact]
+    public async Task SuspendAsync_User_CannotSignInAndSessionStampChanges()
+    {
+        var before = await WithScopeAsync(sp => sp.GetRequiredService<UserManager<PortalUser>>().FindByIdAsync(alice.UserId));
+        await WithScopeAsync<bool>(async sp =>
+        {
+            await sp.GetRequiredService<UserAdminService>().SuspendAsync(admin, alice.UserId, "Unpaid invoice");
+            return true;
+        });
+
+        var after = await WithScopeAsync(sp => sp.GetRequiredService<UserManager<PortalUser>>().FindByIdAsync(alice.UserId));
+        Assert.True(after!.IsSuspended);
+        Assert.Equal("Unpaid invoice", after.SuspendedReason);
+        Assert.NotEqual(before!.SecurityStamp, after.SecurityStamp);
+        var canSignIn = await WithScopeAsync(sp => sp.GetRequiredService<SignInManager<PortalUser>>().CanSignInAsync(after));
+        Assert.False(canSignIn);
+
+        var listed = await WithScopeAsync(sp => sp.GetRequiredService<UserAdminService>().ListAsync(admin, "alice"));
+        Assert.True(Assert.Single(listed).IsSuspended);
+    }
+
+    [Fact]
+    public async Task UnsuspendAsync_User_CanSignInAgain()
+    {
+        await WithScopeAsync<bool>(async sp =>
+        {
+            var service = sp.GetRequiredService<UserAdminService>();
+            await service.SuspendAsync(admin, alice.UserId, "Investigating abuse");
+            await service.UnsuspendAsync(admin, alice.UserId);
+            return true;
+        });
+        var user = await WithScopeAsync(sp => sp.GetRequiredService<UserManager<PortalUser>>().FindByIdAsync(alice.UserId));
+        Assert.True(await WithScopeAsync(sp => sp.GetRequiredService<SignInManager<PortalUser>>().CanSignInAsync(user!)));
+    }
+
+    [Fact]
+    public async Task SuspendAsync_WithoutReason_IsRefused()
+    {
+        var ex = await WithScopeAsync(sp => Assert.ThrowsAsync<PortalValidationException>(() =>
+            sp.GetRequiredService<UserAdminService>().SuspendAsync(admin, alice.UserId, " ")));
+        Assert.Equal("Reason", ex.Field);
+    }
+
+    [Fact]
+    public async Task SetAdminAsync_GrantThenRevoke_ChangesTheRole()
+    {
+        var roles = await WithScopeAsync(async sp =>
+        {
+            var service = sp.GetRequiredService<UserAdminService>();
+            await service.SetAdminAsync(admin, alice.UserId, true);
+            var granted = (await service.ListAsync(admin, "alice")).Single().IsAdmin;
+            await service.SetAdminAsync(admin, alice.UserId, false);
+            var revoked = (await service.ListAsync(admin, "alice")).Single().IsAdmin;
+            return (granted, revoked);
+        });
+        Assert.True(roles.granted);
+        Assert.False(roles.revoked);
+    }
+
+    [Fact]
+    public async Task AdminCannotSuspendOrDemoteThemselves()
+    {
+        await WithScopeAsync<bool>(async sp =>
+        {
+            var service = sp.GetRequiredService<UserAdminService>();
+            await Assert.ThrowsAsync<PortalValidationException>(() => service.SuspendAsync(admin, admin.UserId, "oops"));
+            await Assert.ThrowsAsync<PortalValidationException>(() => service.SetAdminAsync(admin, admin.UserId, false));
+            return true;
+        });
+    }
+
+    [Fact]
+    public async Task ListAsync_Search_MatchesUsernameOrEmail()
+    {
+        var byName = await WithScopeAsync(sp => sp.GetRequiredService<UserAdminService>().ListAsync(admin, "ali"));
+        var byEmail = await WithScopeAsync(sp => sp.GetRequiredService<UserAdminService>().ListAsync(admin, "alice@example"));
+        Assert.Equal("alice", Assert.Single(byName).UserName);
+        Assert.Equal("alice", Assert.Single(byEmail).UserName);
+    }
+}

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Identity;
+using Portal.Data.Entities;
+using Portal.Services;
+
+namespace Portal.Cli;
+
+/// <summary>
+/// The commands themselves. Each goes through the same services and validation as the portal, acting as the
+/// owner it names; a validation failure prints what to fix and exits non-zero.
+/// </summary>
+internal sealed class AdminCommands(IServiceProvider services, TextWriter output, TextWriter error)
+{
+    public const int ExitOk = 0;
+    public const int ExitFailed = 1;
+    public const int ExitInvalid = 2;
+
+    public Command UserCommand()
+    {
+        var username = new Argument<string>("username") { Description = "Short account name: [a-z0-9._-], 3 to 32 characters" };
+        var email = new Option<string>("--email") { Description = "Email address", Required = true };
+        var password = new Option<string>("--password") { Description = "Portal password (at least 8 characters)", Required = true };
+        var admin = new Option<bool>("--admin") { Description = "Give the user the Admin role" };
+        var add = new Command("add", "Create a portal user") { username, email, password, admin };
+        add.SetAction((result, ct) => RunAsync(async scope =>
+        {
+            var user = await scope.GetRequiredService<UserAccountService>().CreateAsync(result.GetValue(username)!,
+                result.GetValue(email)!, result.GetValue(password)!, result.GetValue(admin), actor: "cli", ct);
+            await output.WriteLineAsync($"Created user {user.UserName}{(result.GetValue(admin) ? " (admin)" : "")}.");
+        }));
+        return new Command("user", "Manage portal users") { add };
+    }
+
+    public Command SipAccountCommand()
+    {
+        var owner = new Argument<string>("owner") { Description = "The portal user who owns the account" };
+        var sipUser = new Argument<string>("sipuser") { Description = "SIP username" };
+        var password = new Option<string>("--password") { Description = "SIP password (stored only as digest hashes)", Required = true };
+        var outDialplan = new Option<string?>("--out-dialplan") { Description = "Dialplan for calls the account places" };
+        var inDialplan = new Option<string?>("--in-dialplan") { Description = "Dialplan for calls to the account" };
+        var add = new Command("add", "Create a SIP account") { owner, sipUser, password, outDialplan, inDialplan };
+        add.SetAction((result, ct) => RunAsync(async scope =>
+        {
+            var caller = await OwnerAsync(scope, result.GetValue(owner)!);
+            var account = await scope.GetRequiredService<SipAccountService>().CreateAsync(caller, new SipAccountInput
+            {
+                Username = result.GetValue(sipUser)!,
+                Password = result.GetValue(password),
+                OutDialplanName = result.GetValue(outDialplan),
+                InDialplanName = result.GetValue(inDialplan),
+            }, ct);
+            await output.WriteLineAsync($"Created SIP account {account.Username} for {caller.UserName}.");
+        }));
+        return new Command("sip-account", "Manage SIP accounts") { add };
+    }
+
+    public Command DialplanCommand()
+    {
+        var owner = new Argument<string>("owner") { Description = "The portal user who owns the dialplan" };
+        var name = new Argument<string>("name") { Description = "Dialplan name ('transfer' handles blind transfers)" };
+        var file = new Option<FileInfo>("--file") { Description = "File with the dialplan source", Required = true };
+        var set = new Command("set", "Create a dialplan or replace its source") { owner, name, file };
+        set.SetAction((result, ct) => RunAsync(async scope =>
+        {
+            var caller = await OwnerAsync(scope, result.GetValue(owner)!);
+            var path = result.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw new PortalValidationException("--file", $"No such file: {path.FullName}");
+            }
+
+            var source = await File.ReadAllTextAsync(path.FullName, ct);
+            var saved = await scope.GetRequiredService<DialplanService>().SetAsync(caller, result.GetValue(name)!, source, ct);
+            await output.WriteLineAsync($"Saved dialplan {saved.Name} for {caller.UserName} (version {saved.Version}).");
+        }));
+        return new Command("dialplan", "Manage dialplans") { set };
+    }
+
+    public Command KeyCommand()
+    {
+        var owner = new Argument<string>("owner") { Description = "The portal user the key acts for" };
+        var name = new Option<string?>("--name") { Description = "A name to tell keys apart" };
+        var create = new Command("create", "Create a call manager key; it is printed once") { owner, name };
+        create.SetAction((result, ct) => RunAsync(async scope =>
+        {
+            var caller = await OwnerAsync(scope, result.GetValue(owner)!);
+            var key = await scope.GetRequiredService<CallManagerKeyService>().CreateAsync(caller, result.GetValue(name), ct);
+            await output.WriteLineAsync($"Created call manager key '{key.Name}' for {caller.UserName}. Store it now; it is not shown again:");
+            await output.WriteLineAsync(key.Key);
+        }));
+        return new Command("key", "Manage call manager keys") { create };
+    }
+
+    private async Task<int> RunAsync(Func<IServiceProvider, Task> action)
+    {
+        await using var scope = services.CreateAsyncScope();
+        try
+        {
+            await action(scope.ServiceProvider);
+            return ExitOk;
+        }
+        catch (PortalValidationException ex)
+        {
+            await error.WriteLineAsync(ex.Field.Length > 0 ? $"error: {ex.Field}: {ex.Message}" : $"error: {ex.Message}");
+            return ExitInvalid;
+        }
+        catch (PortalNotFoundException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return ExitFailed;
+        }
+    }
+
+    private static async Task<PortalCaller> OwnerAsync(IServiceProvider scope, string userName)
+    {
+        var users = scope.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByNameAsync(userName.Trim())
+            ?? throw new PortalValidationException("owner", $"No portal user named '{userName}'. Create it with 'user add' first.");
+        return new PortalCaller(user.Id, user.UserName!, await users.IsInRoleAsync(user, PortalCaller.AdminRole));
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+using Portal.Components.Account;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Services;
+using Portal.Sip.Hosting;
+
+namespace Portal;
+
+public static class PortalServiceCollectionExtensions
+{
+    public const string DefaultConnectionString = "Data Source=App_Data/portal.db";
+
+    /// <summary>Everything the web app and the admin commands share: data, identity, portal services.</summary>
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddPortalData(configuration.GetConnectionString("Portal") ?? DefaultConnectionString,
+            builder.Environment.ContentRootPath);
+        services.AddOptions<SipOptions>().Bind(configuration.GetSection(SipOptions.SectionName));
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<CurrentCaller>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddAuthorization();
+
+        services.AddIdentityCore<PortalUser>(options =>
+            {
+                // There is no mail server by default, so confirmation is opt-in (Portal:RequireConfirmedEmail).
+                options.SignIn.RequireConfirmedAccount = configuration.GetValue("Portal:RequireConfirmedEmail", false);
+                options.User.RequireUniqueEmail = true;
+                // Length over composition rules (NIST SP 800-63B).
+                options.Password.RequiredLength = 8;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireDigit = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager<PortalSignInManager>()
+            .AddDefaultTokenProviders();
+        // Cookies are re-checked against the user every 30 seconds: a suspension ends open sessions promptly.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromSeconds(30));
+        services.AddSingleton<IEmailSender<PortalUser>, IdentityNoOpEmailSender>();
+
+        services.AddScoped<UserAccountService>();
+        services.AddScoped<UserAdminService>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<SipAccountService>();
+        services.AddSingleton<DialplanService>();
+        services.AddSingleton<CallManagerKeyService>();
+        services.AddScoped<PortalDatabaseInitializer>();
+        return builder;
+    }
+}

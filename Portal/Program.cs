@@ -1,0 +1,52 @@
+using Portal;
+using Portal.Cli;
+using Portal.Components;
+using Portal.Components.Account;
+using Portal.Services;
+
+var (configArgs, commandArgs) = AdminCommandLine.Split(args);
+var isCommand = AdminCommandLine.IsCommand(commandArgs);
+
+var builder = WebApplication.CreateBuilder(isCommand ? configArgs : args);
+if (isCommand)
+{
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+}
+
+builder.AddPortal();
+var app = builder.Build();
+
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    await scope.ServiceProvider.GetRequiredService<PortalDatabaseInitializer>().InitializeAsync();
+}
+
+if (isCommand)
+{
+    return await AdminCommandLine.RunAsync(app.Services, commandArgs, Console.Out, Console.Error);
+}
+
+if (app.Environment.IsDevelopment())
+{
+    app.UseMigrationsEndPoint();
+}
+else
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
+}
+
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseHttpsRedirection();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapRazorComponents<App>()
+    .AddInteractiveServerRenderMode();
+app.MapAdditionalIdentityEndpoints();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, public so the test host can start the real app.</summary>
+public partial class Program;

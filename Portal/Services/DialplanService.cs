@@ -1,0 +1,167 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+
+namespace Portal.Services;
+
+/// <summary>
+/// Dialplans of one owner. Every save bumps the version and keeps the old source in the history, so the
+/// SIP service always reads the latest version on the next call.
+/// </summary>
+public sealed partial class DialplanService(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, TimeProvider time)
+{
+    public const int MaxSourceLength = 65536;
+
+    public async Task<IReadOnlyList<DialplanSummary>> ListAsync(PortalCaller caller, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Dialplans.AsNoTracking()
+            .Where(d => d.OwnerId == caller.UserId)
+            .OrderBy(d => d.Name)
+            .Select(d => new DialplanSummary(d.Id, d.Name, d.Source, d.Version, d.UpdatedAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> ListNamesAsync(PortalCaller caller, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Dialplans.AsNoTracking()
+            .Where(d => d.OwnerId == caller.UserId)
+            .OrderBy(d => d.Name)
+            .Select(d => d.Name)
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<DialplanSummary> GetAsync(PortalCaller caller, int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return ToSummary(await FindOwnedAsync(db, caller, id, cancellationToken));
+    }
+
+    public async Task<DialplanSummary> CreateAsync(PortalCaller caller, string name, string source, CancellationToken cancellationToken = default)
+    {
+        name = CheckName(name);
+        source = CheckSource(source);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Dialplans.AnyAsync(d => d.OwnerId == caller.UserId && d.Name == name, cancellationToken))
+        {
+            throw new PortalValidationException("Name", $"You already have a dialplan named '{name}'; edit it or choose another name.");
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var dialplan = new Dialplan { OwnerId = caller.UserId, Name = name, Source = source, Version = 1, UpdatedAt = now };
+        dialplan.History.Add(new DialplanVersion { Version = 1, Source = source, SavedAt = now, SavedBy = caller.AuditName });
+        db.Dialplans.Add(dialplan);
+        audit.Add(db, caller.AuditName, "dialplan.create", name);
+        await SaveAsync(db, name, cancellationToken);
+        return ToSummary(dialplan);
+    }
+
+    public async Task<DialplanSummary> UpdateAsync(PortalCaller caller, int id, string source, CancellationToken cancellationToken = default)
+    {
+        source = CheckSource(source);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var dialplan = await FindOwnedAsync(db, caller, id, cancellationToken);
+        if (dialplan.Source == source)
+        {
+            return ToSummary(dialplan);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        dialplan.Source = source;
+        dialplan.Version++;
+        dialplan.UpdatedAt = now;
+        db.DialplanVersions.Add(new DialplanVersion
+        {
+            DialplanId = dialplan.Id, Version = dialplan.Version, Source = source, SavedAt = now, SavedBy = caller.AuditName,
+        });
+        audit.Add(db, caller.AuditName, "dialplan.update", dialplan.Name, $"version {dialplan.Version}");
+        await db.SaveChangesAsync(cancellationToken);
+        return ToSummary(dialplan);
+    }
+
+    /// <summary>Creates the dialplan or replaces its source: what <c>Portal dialplan set</c> does.</summary>
+    public async Task<DialplanSummary> SetAsync(PortalCaller caller, string name, string source, CancellationToken cancellationToken = default)
+    {
+        name = CheckName(name);
+        int? id;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            id = await db.Dialplans.Where(d => d.OwnerId == caller.UserId && d.Name == name)
+                .Select(d => (int?)d.Id).SingleOrDefaultAsync(cancellationToken);
+        }
+
+        return id is { } existing
+            ? await UpdateAsync(caller, existing, source, cancellationToken)
+            : await CreateAsync(caller, name, source, cancellationToken);
+    }
+
+    public async Task DeleteAsync(PortalCaller caller, int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var dialplan = await FindOwnedAsync(db, caller, id, cancellationToken);
+        var users = await db.SipAccounts
+            .Where(a => a.OwnerId == caller.UserId && (a.OutDialplanName == dialplan.Name || a.InDialplanName == dialplan.Name))
+            .Select(a => a.Username)
+            .ToListAsync(cancellationToken);
+        if (users.Count > 0)
+        {
+            throw new PortalValidationException("",
+                $"'{dialplan.Name}' is used by SIP account(s) {string.Join(", ", users)}; pick another dialplan for them first.");
+        }
+
+        db.Dialplans.Remove(dialplan);
+        audit.Add(db, caller.AuditName, "dialplan.delete", dialplan.Name);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static async Task<Dialplan> FindOwnedAsync(PortalDbContext db, PortalCaller caller, int id, CancellationToken cancellationToken) =>
+        await db.Dialplans.SingleOrDefaultAsync(d => d.Id == id && d.OwnerId == caller.UserId, cancellationToken)
+        ?? throw new PortalNotFoundException("The dialplan");
+
+    private static string CheckName(string? name)
+    {
+        name = (name ?? "").Trim();
+        if (!NameRegex().IsMatch(name))
+        {
+            throw new PortalValidationException("Name",
+                "Use 1 to 32 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        }
+
+        return name;
+    }
+
+    private static string CheckSource(string? source)
+    {
+        source = (source ?? "").Replace("\r\n", "\n");
+        if (string.IsNullOrWhiteSpace(source))
+        {
+            throw new PortalValidationException("Source", "A dialplan needs at least one rule.");
+        }
+
+        if (source.Length > MaxSourceLength)
+        {
+            throw new PortalValidationException("Source", $"A dialplan can be at most {MaxSourceLength} characters long.");
+        }
+
+        return source;
+    }
+
+    private static async Task SaveAsync(PortalDbContext db, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            throw new PortalValidationException("Name", $"You already have a dialplan named '{name}'; edit it or choose another name.");
+        }
+    }
+
+    private static DialplanSummary ToSummary(Dialplan d) => new(d.Id, d.Name, d.Source, d.Version, d.UpdatedAt);
+
+    [GeneratedRegex(Dialplan.NamePattern)]
+    private static partial Regex NameRegex();
+}

@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+
+namespace Portal.Services;
+
+/// <summary>Admin → Users: every method refuses callers who are not admins.</summary>
+public sealed class UserAdminService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    UserManager<PortalUser> userManager,
+    AuditLog audit,
+    TimeProvider time)
+{
+    public async Task<IReadOnlyList<UserSummary>> ListAsync(PortalCaller caller, string? search, CancellationToken cancellationToken = default)
+    {
+        RequireAdmin(caller);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var adminRoleId = await db.Roles.Where(r => r.Name == PortalCaller.AdminRole).Select(r => r.Id).SingleOrDefaultAsync(cancellationToken);
+        var query = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim().ToUpperInvariant();
+            query = query.Where(u => u.NormalizedUserName!.Contains(term) || u.NormalizedEmail!.Contains(term));
+        }
+
+        var users = await query.OrderBy(u => u.UserName).Take(500)
+            .Select(u => new
+            {
+                u.Id, u.UserName, u.Email, u.IsSuspended, u.SuspendedReason, u.CreatedAt, u.LockoutEnd,
+                IsAdmin = db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRoleId),
+            })
+            .ToListAsync(cancellationToken);
+        return users.Select(u => new UserSummary(u.Id, u.UserName!, u.Email, u.IsAdmin, u.IsSuspended, u.SuspendedReason,
+            u.CreatedAt, u.LockoutEnd)).ToList();
+    }
+
+    /// <summary>Suspends a user: they cannot sign in and their open sessions end (the security stamp changes).</summary>
+    public async Task SuspendAsync(PortalCaller caller, string userId, string reason, CancellationToken cancellationToken = default)
+    {
+        RequireAdmin(caller);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new PortalValidationException("Reason", "Give a reason; the user's record keeps it.");
+        }
+
+        if (userId == caller.UserId)
+        {
+            throw new PortalValidationException("", "You cannot suspend yourself.");
+        }
+
+        var user = await FindAsync(userId);
+        user.IsSuspended = true;
+        user.SuspendedReason = reason.Trim().Length > 500 ? reason.Trim()[..500] : reason.Trim();
+        user.SuspendedAt = time.GetUtcNow().UtcDateTime;
+        Check(await userManager.UpdateAsync(user));
+        Check(await userManager.UpdateSecurityStampAsync(user));
+        await audit.WriteAsync(caller.AuditName, "user.suspend", user.UserName!, user.SuspendedReason, cancellationToken: cancellationToken);
+    }
+
+    public async Task UnsuspendAsync(PortalCaller caller, string userId, CancellationToken cancellationToken = default)
+    {
+        RequireAdmin(caller);
+        var user = await FindAsync(userId);
+        user.IsSuspended = false;
+        user.SuspendedReason = null;
+        user.SuspendedAt = null;
+        Check(await userManager.UpdateAsync(user));
+        await audit.WriteAsync(caller.AuditName, "user.unsuspend", user.UserName!, cancellationToken: cancellationToken);
+    }
+
+    public async Task SetAdminAsync(PortalCaller caller, string userId, bool admin, CancellationToken cancellationToken = default)
+    {
+        RequireAdmin(caller);
+        if (!admin && userId == caller.UserId)
+        {
+            throw new PortalValidationException("", "You cannot revoke your own admin role; ask another admin.");
+        }
+
+        var user = await FindAsync(userId);
+        var isAdmin = await userManager.IsInRoleAsync(user, PortalCaller.AdminRole);
+        if (isAdmin == admin)
+        {
+            return;
+        }
+
+        Check(admin
+            ? await userManager.AddToRoleAsync(user, PortalCaller.AdminRole)
+            : await userManager.RemoveFromRoleAsync(user, PortalCaller.AdminRole));
+        // A role change must reach the user's open sessions too.
+        Check(await userManager.UpdateSecurityStampAsync(user));
+        await audit.WriteAsync(caller.AuditName, admin ? "user.grant-admin" : "user.revoke-admin", user.UserName!,
+            cancellationToken: cancellationToken);
+    }
+
+    private async Task<PortalUser> FindAsync(string userId) =>
+        await userManager.FindByIdAsync(userId) ?? throw new PortalNotFoundException("The user");
+
+    private static void RequireAdmin(PortalCaller caller)
+    {
+        if (!caller.IsAdmin)
+        {
+            throw new UnauthorizedAccessException("Only admins manage users.");
+        }
+    }
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new PortalValidationException("", string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+    }
+}

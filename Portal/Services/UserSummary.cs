@@ -1,0 +1,11 @@
+namespace Portal.Services;
+
+public sealed record UserSummary(
+    string Id,
+    string UserName,
+    string? Email,
+    bool IsAdmin,
+    bool IsSuspended,
+    string? SuspendedReason,
+    DateTime CreatedAt,
+    DateTimeOffset? LockoutEnd);
