@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using Portal.Components.Account;
@@ -23,6 +24,11 @@ public static class PortalServiceCollectionExtensions
         services.AddPortalData(configuration.GetConnectionString("Portal") ?? DefaultConnectionString,
             builder.Environment.ContentRootPath);
         services.AddOptions<SipOptions>().Bind(configuration.GetSection(SipOptions.SectionName));
+
+        // Keys outlive restarts, so sign-in cookies stay valid and protected provider passwords stay readable.
+        var keysPath = Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath,
+            configuration["Portal:DataProtectionKeysPath"] ?? "App_Data/keys"));
+        services.AddDataProtection().SetApplicationName("Portal").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

@@ -1,0 +1,56 @@
+using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data.Entities;
+using Portal.Services;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Web;
+
+public sealed class AppStartupTests
+{
+    [Fact]
+    public async Task EmptyDatabase_AtStart_IsMigratedAndHasTheBootstrappedAdmin()
+    {
+        await using var factory = new PortalWebFactory();
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        Assert.True(File.Exists(factory.DatabasePath));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var admin = await users.FindByNameAsync(PortalDatabaseInitializer.BootstrapAdminUserName);
+        Assert.NotNull(admin);
+        Assert.True(await users.IsInRoleAsync(admin, PortalCaller.AdminRole));
+        Assert.True(await users.CheckPasswordAsync(admin, PortalWebFactory.AdminPassword));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/sip-accounts")]
+    [InlineData("/dialplans")]
+    [InlineData("/admin/users")]
+    public async Task AnonymousRequest_ForAPortalPage_RedirectsToSignIn(string path)
+    {
+        await using var factory = new PortalWebFactory();
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Account/Login", response.Headers.Location!.AbsolutePath);
+        Assert.Contains(Uri.EscapeDataString(path), response.Headers.Location.Query, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task SignInPage_IsServedWithUsernameOrEmailField()
+    {
+        await using var factory = new PortalWebFactory();
+        using var client = factory.CreateClient();
+
+        var html = await client.GetStringAsync("/Account/Login");
+
+        Assert.Contains("Username or email", html);
+        Assert.Contains("Sign in", html);
+    }
+}

@@ -1,0 +1,103 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Components.Pages.SipAccounts;
+using Portal.Services;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Web.Components;
+
+public sealed class SipAccountPagesTests : IAsyncLifetime
+{
+    private PortalTestHost host = null!;
+    private PortalComponentContext ctx = null!;
+    private PortalCaller alice = null!;
+    private PortalCaller mallory = null!;
+
+    public async Task InitializeAsync()
+    {
+        host = await PortalTestHost.StartAsync();
+        alice = await host.CreateUserAsync("alice");
+        mallory = await host.CreateUserAsync("mallory");
+        ctx = new PortalComponentContext(host);
+        ctx.SignIn(alice);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await ctx.DisposeAsync();
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task List_ShowsOnlyTheCallersAccounts()
+    {
+        await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "s3cret" });
+        await host.Get<SipAccountService>().CreateAsync(mallory, new SipAccountInput { Username = "mallory-desk", Password = "s3cret" });
+
+        var cut = ctx.RenderWithProviders<SipAccountList>();
+
+        cut.WaitForAssertion(() => Assert.Contains("alice-desk", cut.Find("#sip-account-table").TextContent));
+        Assert.DoesNotContain("mallory-desk", cut.Markup);
+        Assert.Contains("@sip.example.test", cut.Markup);
+    }
+
+    [Fact]
+    public void List_NoAccounts_SaysHowToStart()
+    {
+        var cut = ctx.RenderWithProviders<SipAccountList>();
+        cut.WaitForAssertion(() => Assert.Contains("no SIP accounts yet", cut.Find("#no-sip-accounts").TextContent));
+    }
+
+    [Fact]
+    public async Task Editor_Create_SavesTheAccountAndReturnsToTheList()
+    {
+        await host.Get<DialplanService>().CreateAsync(alice, "default", DialplanTemplates.Outgoing);
+        var cut = ctx.RenderWithProviders<SipAccountEditor>();
+
+        PortalComponentContext.Input(cut, "sip-username").Change("alice");
+        PortalComponentContext.Input(cut, "sip-password").Change("s3cret");
+        cut.Find("#save-sip-account").Click();
+
+        cut.WaitForAssertion(() => Assert.EndsWith("/sip-accounts", ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri));
+        var saved = Assert.Single(await host.Get<SipAccountService>().ListAsync(alice));
+        Assert.Equal("alice", saved.Username);
+    }
+
+    [Fact]
+    public async Task Editor_ShortPassword_ShowsTheErrorBesideTheFieldAndSavesNothing()
+    {
+        var cut = ctx.RenderWithProviders<SipAccountEditor>();
+
+        PortalComponentContext.Input(cut, "sip-username").Change("alice");
+        PortalComponentContext.Input(cut, "sip-password").Change("123");
+        cut.Find("#save-sip-account").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Set a SIP password of 6 to 128 characters", cut.Markup));
+        Assert.Empty(await host.Get<SipAccountService>().ListAsync(alice));
+    }
+
+    [Fact]
+    public async Task Editor_AnotherUsersAccountId_ShowsNotFoundAndNothingOfIt()
+    {
+        var theirs = await host.Get<SipAccountService>().CreateAsync(mallory, new SipAccountInput { Username = "mallory-desk", Password = "s3cret" });
+
+        var cut = ctx.RenderWithProviders<SipAccountEditor>(p => p.Add(x => x.Id, theirs.Id));
+
+        cut.WaitForAssertion(() => Assert.Contains("does not exist, or is not yours", cut.Find("#not-found").TextContent));
+        Assert.DoesNotContain("mallory-desk", cut.Markup);
+    }
+
+    [Fact]
+    public async Task Editor_DialplanPicker_OffersOnlyTheCallersDialplans()
+    {
+        await host.Get<DialplanService>().CreateAsync(alice, "alice-out", DialplanTemplates.Outgoing);
+        await host.Get<DialplanService>().CreateAsync(mallory, "mallory-out", DialplanTemplates.Outgoing);
+        var cut = ctx.RenderWithProviders<SipAccountEditor>();
+
+        // MudSelect opens its list (rendered by the popover provider) on mouse-down.
+        cut.Find("#out-dialplan").ParentElement!.MouseDown();
+
+        cut.WaitForAssertion(() => Assert.Contains("alice-out", cut.Markup));
+        Assert.DoesNotContain("mallory-out", cut.Markup);
+    }
+}

@@ -1,0 +1,69 @@
+using Bunit;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Components.Pages.Admin;
+using Portal.Data.Entities;
+using Portal.Services;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Web.Components;
+
+public sealed class UsersPageTests : IAsyncLifetime
+{
+    private PortalTestHost host = null!;
+    private PortalComponentContext ctx = null!;
+    private PortalCaller root = null!;
+    private PortalCaller alice = null!;
+
+    public async Task InitializeAsync()
+    {
+        host = await PortalTestHost.StartAsync();
+        root = await host.CreateUserAsync("root", admin: true);
+        alice = await host.CreateUserAsync("alice");
+        ctx = new PortalComponentContext(host);
+        ctx.SignIn(root);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await ctx.DisposeAsync();
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public void List_ShowsUsersWithRoles()
+    {
+        var cut = ctx.RenderWithProviders<Users>();
+
+        cut.WaitForAssertion(() => Assert.Contains("alice@example.test", cut.Find("#user-table").TextContent));
+        Assert.Contains("admin@example.test", cut.Markup);
+    }
+
+    [Fact]
+    public async Task Suspend_WithReason_SuspendsTheUserAndShowsTheReason()
+    {
+        var cut = ctx.RenderWithProviders<Users>();
+        cut.WaitForAssertion(() => Assert.Contains("alice", cut.Find("#user-table").TextContent));
+
+        var row = cut.FindAll("#user-table tbody tr").Single(r => r.TextContent.Contains("alice@example.test"));
+        row.QuerySelectorAll("button").Single(b => b.TextContent.Contains("Suspend")).Click();
+        cut.WaitForElement("#suspend-reason");
+        PortalComponentContext.Input(cut, "suspend-reason").Input("Unpaid invoice");
+        cut.Find("#confirm-suspend").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Unpaid invoice", cut.Find("#user-table").TextContent));
+        await using var scope = host.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByIdAsync(alice.UserId);
+        Assert.True(user!.IsSuspended);
+    }
+
+    [Fact]
+    public void OwnRow_OffersNoSuspendOrRevoke()
+    {
+        var cut = ctx.RenderWithProviders<Users>();
+        cut.WaitForAssertion(() => Assert.Contains("root", cut.Find("#user-table").TextContent));
+
+        var row = cut.FindAll("#user-table tbody tr").Single(r => r.TextContent.Contains("root@example.test"));
+        Assert.Empty(row.QuerySelectorAll("button"));
+    }
+}
