@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what the tests need, builds, runs every test, and ends with
+# one line "N passed, N failed, N skipped". Exits non-zero when anything failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Real peers the end-to-end tests drive (DESIGN §9). Installed only when missing, and only as root.
+packages=(chromium sip-tester baresip-core sipsak)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "warning: missing ${missing[*]} (run as root to install them); tests that need them will fail" >&2
+  fi
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+results="$(pwd)/.test-output"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build Portal.sln -c Release -nologo -v quiet
+
+status=0
+dotnet test Portal.sln -c Release --no-build -nologo \
+  --logger "trx;LogFileName=results.trx" --results-directory "$results" || status=$?
+
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1  # the run itself broke (build or host crash) before reporting a failure
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
