@@ -6,6 +6,7 @@ using Portal.Components.Account;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Services;
+using Portal.SipIntegration;
 using Portal.Sip.Hosting;
 
 namespace Portal;
@@ -74,7 +75,13 @@ public static class PortalServiceCollectionExtensions
         services.AddSingleton<SipAccountService>();
         services.AddSingleton<DialplanService>();
         services.AddSingleton<CallManagerKeyService>();
+        services.AddSingleton<RegistrationService>();
+        services.AddSingleton<SipRegistrationEvents>();
         services.AddScoped<PortalDatabaseInitializer>();
+        if (configuration.GetValue("Sip:Enabled", true))
+        {
+            services.AddPortalSip();
+        }
         return builder;
     }
 }

@@ -58,6 +58,26 @@ public readonly struct SipParseResult
             return null;
         }
 
-        return SipResponse.Create(Headers, Error.StatusCode, Error.ReasonPhrase, toTag);
+        // Echo only what is well formed: a malformed From, To, Call-ID or CSeq copied into the 400 would make the
+        // answer itself unparseable for the sender. Via is kept as sent, since the answer travels back by it.
+        SipHeaders echo = new();
+        foreach (string via in Headers.GetAll(SipHeaderNames.Via))
+        {
+            echo.Add(SipHeaderNames.Via, via);
+        }
+
+        foreach (string name in (string[])[SipHeaderNames.From, SipHeaderNames.To, SipHeaderNames.CallId, SipHeaderNames.CSeq])
+        {
+            if (Headers.GetFirst(name) is { } value && IsWellFormed(name, value))
+            {
+                echo.Add(name, value);
+            }
+        }
+
+        return SipResponse.Create(echo, Error.StatusCode, Error.ReasonPhrase, toTag);
     }
+
+    private static bool IsWellFormed(string name, string value) =>
+        name == SipHeaderNames.CSeq ? CSeqHeader.TryParse(value, out _)
+        : HeaderValidators.Find(name) is not { } validator || validator(value);
 }

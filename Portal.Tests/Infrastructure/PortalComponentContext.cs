@@ -28,6 +28,9 @@ public sealed class PortalComponentContext : BunitContext
         Services.AddSingleton(host.Get<DialplanService>());
         Services.AddSingleton(host.Get<CallManagerKeyService>());
         Services.AddSingleton(host.Get<IOptions<SipOptions>>());
+        Services.AddSingleton(host.Get<RegistrationService>());
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton(host.Get<Portal.SipIntegration.SipRegistrationEvents>());
         Services.AddScoped(_ => host.Services.CreateScope().ServiceProvider.GetRequiredService<UserAdminService>());
         Services.AddScoped<CurrentCaller>();
         authorization = this.AddAuthorization();

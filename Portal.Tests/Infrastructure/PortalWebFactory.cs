@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Services;
+using Portal.Sip.Transport;
+using Portal.SipIntegration;
 
 namespace Portal.Tests.Infrastructure;
 
@@ -12,7 +16,41 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>
 {
     public const string AdminPassword = "admin-password-1";
 
-    private readonly string directory = Path.Combine(Path.GetTempPath(), $"portal-web-{Guid.NewGuid():N}");
+    private readonly string directory;
+    private readonly bool keepDirectory;
+    private readonly Dictionary<string, string> settings = [];
+
+    /// <param name="directory">An existing data folder to start on (a restart); by default a new one.</param>
+    public PortalWebFactory(string? directory = null, bool keepDirectory = false)
+    {
+        this.directory = directory ?? Path.Combine(Path.GetTempPath(), $"portal-web-{Guid.NewGuid():N}");
+        this.keepDirectory = keepDirectory;
+    }
+
+    public string DataDirectory => directory;
+
+    /// <summary>Overrides one configuration key (before the app starts).</summary>
+    public PortalWebFactory With(string key, string value)
+    {
+        settings[key] = value;
+        return this;
+    }
+
+    /// <summary>The SIP service's UDP port (TCP listens on the same one).</summary>
+    public int SipPort => Services.GetRequiredService<SipHostedService>().LocalEndPoints
+        .First(e => e.Protocol == SipTransportProtocol.Udp).EndPoint.Port;
+
+    /// <summary>Creates a portal user and a SIP account for them through the portal's own services.</summary>
+    public async Task<PortalCaller> CreateUserWithSipAccountAsync(string userName, string sipUser, string sipPassword)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserAccountService>()
+            .CreateAsync(userName, $"{userName}@example.test", $"{userName}-password", admin: false, actor: "test");
+        var caller = new PortalCaller(user.Id, user.UserName!, false);
+        await scope.ServiceProvider.GetRequiredService<SipAccountService>()
+            .CreateAsync(caller, new SipAccountInput { Username = sipUser, Password = sipPassword });
+        return caller;
+    }
 
     public string DatabasePath => Path.Combine(directory, "portal.db");
 
@@ -33,13 +71,23 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Portal:Admin:Email", "admin@example.test");
         builder.UseSetting("Portal:Admin:Password", AdminPassword);
         builder.UseSetting("Sip:Domains", "sip.example.test");
+        builder.UseSetting("Sip:Listen", "udp:127.0.0.1:0,tcp:127.0.0.1:0");
         builder.UseSetting("urls", "http://127.0.0.1:0");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (keepDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(directory, recursive: true);

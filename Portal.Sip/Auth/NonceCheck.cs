@@ -1,0 +1,8 @@
+namespace Portal.Sip.Auth;
+
+public enum NonceCheck
+{
+    Invalid,
+    Stale,
+    Valid,
+}

@@ -1,0 +1,22 @@
+namespace Portal.Sip.Auth;
+
+/// <summary>What the SIP service knows of an account: its digest hashes and the routing and policy fields.</summary>
+public sealed record SipAccountCredentials(
+    int AccountId,
+    string Username,
+    string OwnerId,
+    string OwnerUserName,
+    string Realm,
+    string Ha1Md5,
+    string Ha1Sha256,
+    bool IsDisabled,
+    bool IsOwnerSuspended,
+    bool IsIncomingOnly,
+    string? OutDialplanName,
+    string? InDialplanName)
+{
+    /// <summary>Disabled accounts and suspended owners are refused with 403 (DESIGN §5).</summary>
+    public bool MayUseService => !IsDisabled && !IsOwnerSuspended;
+
+    public string Ha1For(DigestAlgorithm algorithm) => algorithm == DigestAlgorithm.Sha256 ? Ha1Sha256 : Ha1Md5;
+}

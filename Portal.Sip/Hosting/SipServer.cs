@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+using Portal.Sip.Auth;
+using Portal.Sip.Registrar;
+using Portal.Sip.Transactions;
+using Portal.Sip.Transport;
+
+namespace Portal.Sip.Hosting;
+
+/// <summary>
+/// The running SIP service: transports on the configured addresses, the transaction layer above them, and
+/// the dispatcher with authentication and the registrar on top. Knows nothing of the web app or the database:
+/// accounts and bindings come through <see cref="ISipAccountDirectory"/> and <see cref="ISipBindingStore"/>.
+/// </summary>
+public sealed class SipServer : IAsyncDisposable
+{
+    private readonly SipTransport transport;
+
+    private SipServer(SipTransport transport, SipRegistrar registrar)
+    {
+        this.transport = transport;
+        Registrar = registrar;
+    }
+
+    public SipRegistrar Registrar { get; }
+
+    public IReadOnlyList<SipEndPoint> LocalEndPoints => transport.LocalEndPoints;
+
+    public static SipServer Start(
+        SipOptions options,
+        ISipAccountDirectory accounts,
+        ISipBindingStore bindings,
+        TimeProvider time,
+        ILoggerFactory loggers)
+    {
+        var listen = ParseListen(options.Listen);
+        var registrar = new SipRegistrar(bindings, time);
+        var authenticator = new DigestAuthenticator(accounts, new DigestNonces(time), new AuthFailureLimiter(time), options.EffectiveRealm,
+            DigestAuthenticator.ParseAlgorithms(options.DigestAlgorithms),
+            options.Md5OnlyUserAgents.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+        // The layer needs the transport to send and the transport needs the layer to deliver: messages that
+        // arrive in between wait for the layer.
+        var layerReady = new TaskCompletionSource<SipTransactionLayer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var transport = SipTransport.Start(listen,
+            async (message, remote, local) => await (await layerReady.Task).ReceiveAsync(message, remote, local),
+            time, loggers.CreateLogger<SipTransport>());
+        var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints);
+        var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, loggers.CreateLogger<SipRequestDispatcher>());
+        layerReady.SetResult(new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>()));
+        return new SipServer(transport, registrar);
+    }
+
+    /// <summary>Parses <c>Sip:Listen</c>: comma-separated <c>transport:address:port</c>.</summary>
+    public static IReadOnlyList<SipEndPoint> ParseListen(string listen)
+    {
+        var endPoints = new List<SipEndPoint>();
+        foreach (var item in listen.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!SipEndPoint.TryParse(item, out var endPoint))
+            {
+                throw new FormatException($"Sip:Listen entry '{item}' is not transport:address:port (for example udp:0.0.0.0:5060).");
+            }
+
+            endPoints.Add(endPoint);
+        }
+
+        return endPoints.Count > 0 ? endPoints : throw new FormatException("Sip:Listen names no address to listen on.");
+    }
+
+    public ValueTask DisposeAsync() => transport.DisposeAsync();
+}

@@ -1,0 +1,14 @@
+namespace Portal.Sip.Registrar;
+
+/// <summary>Where bindings live so they survive a restart; the portal implements it on its database.</summary>
+public interface ISipBindingStore
+{
+    /// <summary>All stored bindings of the account, expired or not.</summary>
+    Task<IReadOnlyList<SipBindingRecord>> ListAsync(int accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the account's bindings with <paramref name="bindings"/> in one transaction.</summary>
+    Task ReplaceAsync(int accountId, IReadOnlyList<SipBindingRecord> bindings, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes bindings that expired before <paramref name="now"/>; returns the accounts that had any.</summary>
+    Task<IReadOnlyList<int>> RemoveExpiredAsync(DateTime now, CancellationToken cancellationToken = default);
+}

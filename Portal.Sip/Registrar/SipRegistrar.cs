@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Portal.Sip.Auth;
+using Portal.Sip.Messages;
+using Portal.Sip.Transport;
+
+namespace Portal.Sip.Registrar;
+
+/// <summary>
+/// The registrar of RFC 3261 §10.3 for authenticated REGISTER requests: adds, refreshes and removes bindings,
+/// honours Expires (423 below the minimum), <c>*</c> removal and a per-account cap, and answers with the
+/// current contacts.
+/// </summary>
+public sealed class SipRegistrar(ISipBindingStore store, TimeProvider time, RegistrarOptions? options = null)
+{
+    private readonly RegistrarOptions options = options ?? new RegistrarOptions();
+    private readonly ConcurrentDictionary<int, SemaphoreSlim> accountLocks = new();
+
+    /// <summary>Raised with the account id after its bindings changed (added, refreshed, removed, expired).</summary>
+    public event Action<int>? BindingsChanged;
+
+    public async Task<SipResponse> RegisterAsync(SipRequest request, SipAccountCredentials account, SipEndPoint remote,
+        CancellationToken cancellationToken = default)
+    {
+        if (request.To?.SipUri is not { } aor || !string.Equals(aor.User, account.Username, StringComparison.Ordinal))
+        {
+            return request.CreateResponse(SipStatusCodes.Forbidden, "Forbidden - To must be the authenticated account's address", SipTags.NewTag());
+        }
+
+        var gate = accountLocks.GetOrAdd(account.AccountId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var current = (await store.ListAsync(account.AccountId, cancellationToken)).Where(b => b.ExpiresAt > now).ToList();
+            var outcome = Apply(request, current, remote, now);
+            if (outcome.Error is { } error)
+            {
+                return error;
+            }
+
+            if (outcome.Changed)
+            {
+                await store.ReplaceAsync(account.AccountId, outcome.Bindings, cancellationToken);
+                BindingsChanged?.Invoke(account.AccountId);
+            }
+
+            return Success(request, outcome.Bindings, now);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Deletes expired bindings; called periodically by the host.</summary>
+    public async Task RemoveExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var accountId in await store.RemoveExpiredAsync(time.GetUtcNow().UtcDateTime, cancellationToken))
+        {
+            BindingsChanged?.Invoke(accountId);
+        }
+    }
+
+    private RegistrationOutcome Apply(SipRequest request, List<SipBindingRecord> current, SipEndPoint remote, DateTime now)
+    {
+        var contacts = request.Contacts;
+        if (contacts.Count == 0)
+        {
+            return new RegistrationOutcome(current, false, null);
+        }
+
+        var callId = request.CallId ?? "";
+        var cseq = (int)Math.Min(request.CSeq?.Number ?? 0, int.MaxValue);
+        if (contacts.Any(c => c.IsWildcard))
+        {
+            // §10.3 step 6: "*" must stand alone with Expires: 0.
+            if (contacts.Count != 1 || request.Expires != 0)
+            {
+                return Fail(request.CreateResponse(SipStatusCodes.BadRequest, "Bad Request - Contact * needs Expires: 0 and no other contact", SipTags.NewTag()));
+            }
+
+            return current.Any(b => b.CallId == callId && cseq <= b.CSeq)
+                ? Fail(OutOfOrder(request))
+                : new RegistrationOutcome([], current.Count > 0, null);
+        }
+
+        var next = current.ToDictionary(b => b.ContactUri, StringComparer.Ordinal);
+        foreach (var contact in contacts)
+        {
+            var uri = contact.Uri!.ToString();
+            var expires = (long?)contact.Expires ?? (long?)request.Expires ?? options.DefaultExpires;
+            if (expires != 0 && expires < options.MinExpires)
+            {
+                var tooBrief = request.CreateResponse(SipStatusCodes.IntervalTooBrief, "Interval Too Brief", SipTags.NewTag());
+                tooBrief.Headers.Add(SipHeaderNames.MinExpires, options.MinExpires.ToString(CultureInfo.InvariantCulture));
+                return Fail(tooBrief);
+            }
+
+            if (next.TryGetValue(uri, out var existing) && existing.CallId == callId && cseq <= existing.CSeq)
+            {
+                return Fail(OutOfOrder(request));
+            }
+
+            if (expires == 0)
+            {
+                next.Remove(uri);
+                continue;
+            }
+
+            next[uri] = new SipBindingRecord(uri, remote.ToString(), request.Headers.GetFirst(SipHeaderNames.UserAgent),
+                now.AddSeconds(Math.Min(expires, options.MaxExpires)), callId, cseq);
+        }
+
+        if (next.Count > options.MaxBindingsPerAccount)
+        {
+            return Fail(request.CreateResponse(SipStatusCodes.Forbidden,
+                $"Forbidden - at most {options.MaxBindingsPerAccount} registered contacts per account", SipTags.NewTag()));
+        }
+
+        return new RegistrationOutcome(next.Values.OrderBy(b => b.ContactUri, StringComparer.Ordinal).ToList(), true, null);
+    }
+
+    private static SipResponse Success(SipRequest request, IReadOnlyList<SipBindingRecord> bindings, DateTime now)
+    {
+        var ok = request.CreateResponse(SipStatusCodes.Ok, "OK", SipTags.NewTag());
+        foreach (var binding in bindings)
+        {
+            var remaining = Math.Max(0, (int)Math.Ceiling((binding.ExpiresAt - now).TotalSeconds));
+            ok.Headers.Add(SipHeaderNames.Contact, $"<{binding.ContactUri}>;expires={remaining.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        ok.Headers.Add(SipHeaderNames.Date, now.ToString("r", CultureInfo.InvariantCulture));
+        return ok;
+    }
+
+    private static SipResponse OutOfOrder(SipRequest request) =>
+        request.CreateResponse(SipStatusCodes.ServerInternalError, "Server Internal Error - REGISTER out of order (CSeq not higher)", SipTags.NewTag());
+
+    private static RegistrationOutcome Fail(SipResponse response) => new([], false, response);
+
+    private sealed record RegistrationOutcome(IReadOnlyList<SipBindingRecord> Bindings, bool Changed, SipResponse? Error);
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Sockets;
+
+using Microsoft.Extensions.Logging;
+
+namespace Portal.Sip.Transport;
+
+/// <summary>
+/// One bound UDP socket (RFC 3261 §18): a receive loop handing each datagram to the intake and answering
+/// refused requests to their source, and sends. A datagram is one message; nothing is reassembled.
+/// </summary>
+internal sealed class UdpChannel : IAsyncDisposable
+{
+    private const int MaxDatagram = 65535;
+    private const int ReceiveBufferBytes = 4 * 1024 * 1024;
+
+    private readonly Socket _socket;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+
+    private UdpChannel(Socket socket, ILogger logger)
+    {
+        _socket = socket;
+        _logger = logger;
+        IPEndPoint bound = (IPEndPoint)socket.LocalEndPoint!;
+        LocalEndPoint = new SipEndPoint(SipTransportProtocol.Udp, bound);
+        IsWildcard = bound.Address.Equals(IPAddress.Any) || bound.Address.Equals(IPAddress.IPv6Any);
+    }
+
+    public SipEndPoint LocalEndPoint { get; }
+
+    public AddressFamily AddressFamily => LocalEndPoint.EndPoint.AddressFamily;
+
+    private bool IsWildcard { get; }
+
+    public static UdpChannel Bind(IPEndPoint endPoint, ILogger logger)
+    {
+        Socket socket = new(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                socket.DualMode = false;
+            }
+
+            TrySetReceiveBuffer(socket);
+            socket.Bind(endPoint);
+            return new UdpChannel(socket, logger);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public void Start(MessageIntake intake) => _loop = Task.Run(() => ReceiveLoopAsync(intake));
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        await _socket.SendToAsync(bytes, SocketFlags.None, remote, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _socket.Dispose();
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync(MessageIntake intake)
+    {
+        byte[] buffer = new byte[MaxDatagram];
+        EndPoint any = new IPEndPoint(AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        CancellationToken stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                SocketReceiveMessageFromResult received =
+                    await _socket.ReceiveMessageFromAsync(buffer, SocketFlags.None, any, stopping);
+                SipEndPoint remote = new(SipTransportProtocol.Udp, (IPEndPoint)received.RemoteEndPoint);
+                SipEndPoint local = IsWildcard
+                    ? LocalEndPoint with { EndPoint = new IPEndPoint(received.PacketInformation.Address, LocalEndPoint.EndPoint.Port) }
+                    : LocalEndPoint;
+                if (received.ReceivedBytes == 0 || IsKeepAlive(buffer.AsSpan(0, received.ReceivedBytes)))
+                {
+                    continue;
+                }
+
+                if (await intake.ReceiveAsync(buffer.AsMemory(0, received.ReceivedBytes), remote, local) is { } refusal)
+                {
+                    await SendAsync(refusal.ToBytes(), remote.EndPoint, stopping);
+                }
+            }
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // ICMP errors surface here on some systems; a bad peer must not stop the loop.
+                TransportLog.ReceiveError(_logger, LocalEndPoint, e);
+            }
+        }
+    }
+
+    /// <summary>CRLF keep-alives (RFC 5626 §3.5.1) and stray whitespace datagrams are ignored.</summary>
+    private static bool IsKeepAlive(ReadOnlySpan<byte> datagram) => datagram.IndexOfAnyExcept("\r\n \t\0"u8) < 0;
+
+    private static void TrySetReceiveBuffer(Socket socket)
+    {
+        try
+        {
+            socket.ReceiveBufferSize = ReceiveBufferBytes;
+        }
+        catch (SocketException)
+        {
+            // The system caps the size; its default is used.
+        }
+    }
+}

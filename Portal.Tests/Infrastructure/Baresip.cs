@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace Portal.Tests.Infrastructure;
+
+/// <summary>
+/// A headless baresip phone: its own config folder, SIP on a free 127.0.0.1 port, the ctrl_tcp module for
+/// control, and a sine-wave audio source so it can answer calls (DESIGN §9).
+/// </summary>
+public sealed class Baresip : IAsyncDisposable
+{
+    private readonly string directory;
+
+    private Baresip(string directory, PeerProcess process, int sipPort, int controlPort)
+    {
+        this.directory = directory;
+        Process = process;
+        SipPort = sipPort;
+        ControlPort = controlPort;
+    }
+
+    public PeerProcess Process { get; }
+
+    public int SipPort { get; }
+
+    public int ControlPort { get; }
+
+    /// <summary>Starts baresip with one account registering to the service.</summary>
+    public static Baresip Start(string user, string password, int servicePort, string transport = "udp", int registerSeconds = 600)
+    {
+        var directory = Directory.CreateTempSubdirectory("baresip-").FullName;
+        var sipPort = PeerProcess.FreePort();
+        // baresip also binds the port after its SIP port; keep the control port clear of it.
+        var controlPort = PeerProcess.FreePort();
+        while (Math.Abs(controlPort - sipPort) <= 2)
+        {
+            controlPort = PeerProcess.FreePort();
+        }
+
+        var invariant = CultureInfo.InvariantCulture;
+        File.WriteAllText(Path.Combine(directory, "config"), string.Join('\n',
+            "poll_method epoll",
+            $"sip_listen 127.0.0.1:{sipPort.ToString(invariant)}",
+            // Bind to loopback only; without it baresip 1.0 sends from the default interface and fails locally.
+            "net_interface 127.0.0.1",
+            "audio_player aufile,/dev/null",
+            "audio_source ausine,440",
+            "audio_alert aufile,/dev/null",
+            "ausrc_srate 48000",
+            "auplay_srate 48000",
+            "ausrc_channels 2",
+            "auplay_channels 2",
+            "rtp_ports 20000-29999",
+            "module_path /usr/lib/baresip/modules",
+            "module g711.so",
+            "module ausine.so",
+            "module aufile.so",
+            "module_app account.so",
+            "module_app ctrl_tcp.so",
+            $"ctrl_tcp_listen 127.0.0.1:{controlPort.ToString(invariant)}",
+            "") );
+        File.WriteAllText(Path.Combine(directory, "accounts"),
+            $"<sip:{user}@127.0.0.1:{servicePort.ToString(invariant)};transport={transport}>;auth_pass={password};regint={registerSeconds.ToString(invariant)};answermode=auto\n");
+        var process = PeerProcess.Start("baresip", ["-f", directory, "-v"], directory);
+        return new Baresip(directory, process, sipPort, controlPort);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Process.DisposeAsync();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS's temp cleanup.
+        }
+    }
+}

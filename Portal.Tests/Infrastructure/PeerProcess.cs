@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Portal.Tests.Infrastructure;
+
+/// <summary>Runs a real peer (sipp, sipsak, baresip) as a child process, capturing its output, always cleaned up.</summary>
+public sealed class PeerProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+    private readonly TaskCompletionSource exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private PeerProcess(Process process)
+    {
+        this.process = process;
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public int ExitCode => process.ExitCode;
+
+    public event Action<string>? LineReceived;
+
+    public static PeerProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var peer = new PeerProcess(process);
+        process.OutputDataReceived += (_, e) => peer.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => peer.Append(e.Data);
+        process.Exited += (_, _) => peer.exited.TrySetResult();
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"{fileName} did not start");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return peer;
+    }
+
+    /// <summary>Runs to completion (or kills it after <paramref name="timeout"/>) and returns the exit code.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout,
+        string? workingDirectory = null)
+    {
+        await using var peer = Start(fileName, arguments, workingDirectory);
+        await peer.WaitForExitAsync(timeout);
+        return (peer.ExitCode, peer.Output);
+    }
+
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        if (await Task.WhenAny(exited.Task, Task.Delay(timeout)) != exited.Task)
+        {
+            Kill();
+            throw new TimeoutException($"{process.StartInfo.FileName} did not finish within {timeout}:\n{Output}");
+        }
+
+        // Exited fires before the redirected streams are drained; this waits for them.
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>Waits until a line of output contains <paramref name="text"/>.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(string line)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                seen.TrySetResult();
+            }
+        }
+
+        LineReceived += OnLine;
+        try
+        {
+            if (Output.Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (await Task.WhenAny(seen.Task, exited.Task, Task.Delay(timeout)) != seen.Task)
+            {
+                throw new TimeoutException($"'{text}' did not appear within {timeout}:\n{Output}");
+            }
+        }
+        finally
+        {
+            LineReceived -= OnLine;
+        }
+    }
+
+    /// <summary>A UDP and TCP port free right now on 127.0.0.1, for peers that need one on their command line.</summary>
+    public static int FreePort()
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
+            try
+            {
+                using var tcp = new TcpListener(IPAddress.Loopback, port);
+                tcp.Start();
+                tcp.Stop();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken for TCP; try another.
+            }
+        }
+
+        throw new InvalidOperationException("No free port pair found.");
+    }
+
+    public void Kill()
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            // Nothing more can be done; the OS reaps it.
+        }
+
+        process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+
+        LineReceived?.Invoke(line);
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Sip.Registrar;
+
+namespace Portal.SipIntegration;
+
+/// <summary>Registrations stored in the portal database, so they survive a restart.</summary>
+public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFactory) : ISipBindingStore
+{
+    public async Task<IReadOnlyList<SipBindingRecord>> ListAsync(int accountId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.SipBindings.AsNoTracking()
+            .Where(b => b.SipAccountId == accountId)
+            .Select(b => new SipBindingRecord(b.ContactUri, b.ReceivedFrom, b.UserAgent, b.ExpiresAt, b.CallId, b.CSeq))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task ReplaceAsync(int accountId, IReadOnlyList<SipBindingRecord> bindings, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var existing = await db.SipBindings.Where(b => b.SipAccountId == accountId).ToListAsync(cancellationToken);
+        var wanted = bindings.ToDictionary(b => b.ContactUri, StringComparer.Ordinal);
+        db.SipBindings.RemoveRange(existing.Where(b => !wanted.ContainsKey(b.ContactUri)));
+        foreach (var record in bindings)
+        {
+            var row = existing.FirstOrDefault(b => b.ContactUri == record.ContactUri);
+            if (row is null)
+            {
+                row = new SipBinding { SipAccountId = accountId, ContactUri = record.ContactUri, ReceivedFrom = record.ReceivedFrom, CallId = record.CallId };
+                db.SipBindings.Add(row);
+            }
+
+            row.ReceivedFrom = record.ReceivedFrom;
+            row.UserAgent = record.UserAgent is { Length: > 256 } ua ? ua[..256] : record.UserAgent;
+            row.ExpiresAt = record.ExpiresAt;
+            row.CallId = record.CallId;
+            row.CSeq = record.CSeq;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<int>> RemoveExpiredAsync(DateTime now, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var accounts = await db.SipBindings.Where(b => b.ExpiresAt <= now).Select(b => b.SipAccountId).Distinct().ToListAsync(cancellationToken);
+        if (accounts.Count > 0)
+        {
+            await db.SipBindings.Where(b => b.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        return accounts;
+    }
+}

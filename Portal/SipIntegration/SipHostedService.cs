@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+using Portal.Sip.Auth;
+using Portal.Sip.Hosting;
+using Portal.Sip.Registrar;
+using Portal.Sip.Transport;
+
+namespace Portal.SipIntegration;
+
+/// <summary>Runs the SIP service inside the web app on the <c>Sip:Listen</c> addresses (DESIGN §1, §8).</summary>
+public sealed partial class SipHostedService(
+    IOptions<SipOptions> options,
+    ISipAccountDirectory accounts,
+    ISipBindingStore bindings,
+    SipRegistrationEvents registrationEvents,
+    TimeProvider time,
+    ILoggerFactory loggers,
+    ILogger<SipHostedService> logger) : IHostedService, IAsyncDisposable
+{
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
+
+    private SipServer? server;
+    private CancellationTokenSource? stopping;
+    private Task? sweeper;
+
+    /// <summary>Where the service actually listens (ports chosen at start when configured as 0).</summary>
+    public IReadOnlyList<SipEndPoint> LocalEndPoints => server?.LocalEndPoints ?? [];
+
+    public SipServer Server => server ?? throw new InvalidOperationException("The SIP service has not started.");
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        server = SipServer.Start(options.Value, accounts, bindings, time, loggers);
+        server.Registrar.BindingsChanged += registrationEvents.Publish;
+        LogListening(logger, string.Join(", ", server.LocalEndPoints), options.Value.EffectiveRealm);
+        stopping = new CancellationTokenSource();
+        sweeper = SweepExpiredAsync(server.Registrar, stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // The host stops the service and the container later disposes it: whichever comes first does the work.
+        if (Interlocked.Exchange(ref stopping, null) is { } cancellation)
+        {
+            await cancellation.CancelAsync();
+            if (sweeper is not null)
+            {
+                await sweeper.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            cancellation.Dispose();
+        }
+
+        if (Interlocked.Exchange(ref server, null) is { } running)
+        {
+            await running.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
+
+    private async Task SweepExpiredAsync(SipRegistrar registrar, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(SweepInterval, time);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            try
+            {
+                await registrar.RemoveExpiredAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSweepFailed(logger, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SIP service listening on {EndPoints}, realm {Realm}")]
+    private static partial void LogListening(ILogger logger, string endPoints, string realm);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removing expired registrations failed; retrying at the next sweep")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,17 @@
+using Portal.Sip.Auth;
+using Portal.Sip.Registrar;
+
+namespace Portal.SipIntegration;
+
+public static class SipIntegrationServiceCollectionExtensions
+{
+    /// <summary>The hosted SIP service and the database-backed stores it asks for (DESIGN §3).</summary>
+    public static IServiceCollection AddPortalSip(this IServiceCollection services)
+    {
+        services.AddSingleton<ISipAccountDirectory, EfSipAccountDirectory>();
+        services.AddSingleton<ISipBindingStore, EfSipBindingStore>();
+        services.AddSingleton<SipHostedService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SipHostedService>());
+        return services;
+    }
+}
