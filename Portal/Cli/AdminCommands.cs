@@ -70,8 +70,21 @@ internal sealed class AdminCommands(IServiceProvider services, TextWriter output
             }
 
             var source = await File.ReadAllTextAsync(path.FullName, ct);
-            var saved = await scope.GetRequiredService<DialplanService>().SetAsync(caller, result.GetValue(name)!, source, ct);
-            await output.WriteLineAsync($"Saved dialplan {saved.Name} for {caller.UserName} (version {saved.Version}).");
+            try
+            {
+                var saved = await scope.GetRequiredService<DialplanService>().SetAsync(caller, result.GetValue(name)!, source, ct);
+                await output.WriteLineAsync($"Saved dialplan {saved.Name} for {caller.UserName} (version {saved.Version}).");
+            }
+            catch (DialplanInvalidException ex)
+            {
+                // One line per error, file:line:column, as compilers print them; nothing was saved.
+                foreach (var problem in ex.Errors)
+                {
+                    await error.WriteLineAsync($"{path.Name}:{problem.Line}:{problem.Column}: {problem.Message}");
+                }
+
+                throw new PortalValidationException("", $"{ex.Errors.Count} error(s) in {path.Name}; the dialplan was not saved.");
+            }
         }));
         return new Command("dialplan", "Manage dialplans") { set };
     }

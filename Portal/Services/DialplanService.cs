@@ -2,6 +2,9 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
+using Microsoft.Extensions.Options;
+using Portal.Sip.Dialplans;
+using Portal.Sip.Hosting;
 
 namespace Portal.Services;
 
@@ -9,7 +12,11 @@ namespace Portal.Services;
 /// Dialplans of one owner. Every save bumps the version and keeps the old source in the history, so the
 /// SIP service always reads the latest version on the next call.
 /// </summary>
-public sealed partial class DialplanService(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, TimeProvider time)
+public sealed partial class DialplanService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    AuditLog audit,
+    TimeProvider time,
+    IOptions<SipOptions> sipOptions)
 {
     public const int MaxSourceLength = 65536;
 
@@ -49,6 +56,8 @@ public sealed partial class DialplanService(IDbContextFactory<PortalDbContext> d
             throw new PortalValidationException("Name", $"You already have a dialplan named '{name}'; edit it or choose another name.");
         }
 
+        await ValidateAsync(db, caller, source, cancellationToken);
+
         var now = time.GetUtcNow().UtcDateTime;
         var dialplan = new Dialplan { OwnerId = caller.UserId, Name = name, Source = source, Version = 1, UpdatedAt = now };
         dialplan.History.Add(new DialplanVersion { Version = 1, Source = source, SavedAt = now, SavedBy = caller.AuditName });
@@ -67,6 +76,8 @@ public sealed partial class DialplanService(IDbContextFactory<PortalDbContext> d
         {
             return ToSummary(dialplan);
         }
+
+        await ValidateAsync(db, caller, source, cancellationToken);
 
         var now = time.GetUtcNow().UtcDateTime;
         dialplan.Source = source;
@@ -115,6 +126,36 @@ public sealed partial class DialplanService(IDbContextFactory<PortalDbContext> d
         audit.Add(db, caller.AuditName, "dialplan.delete", dialplan.Name);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The checks a save runs (DESIGN §6): every syntax error with its line and column, and dial strings naming
+    /// a provider the caller does not have.
+    /// </summary>
+    public async Task<IReadOnlyList<DialplanError>> CheckAsync(PortalCaller caller, string source, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return RulesDialplanValidator.Validate(source.Replace("\r\n", "\n"), await ProviderNamesAsync(db, caller, cancellationToken),
+            sipOptions.Value.DomainList);
+    }
+
+    /// <summary>Where dial strings of the caller's dialplans can go: their providers and the hosted domains.</summary>
+    public async Task<DialStringContext> RoutesAsync(PortalCaller caller, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return new DialStringContext(await ProviderNamesAsync(db, caller, cancellationToken), sipOptions.Value.DomainList);
+    }
+
+    private async Task ValidateAsync(PortalDbContext db, PortalCaller caller, string source, CancellationToken cancellationToken)
+    {
+        var errors = RulesDialplanValidator.Validate(source, await ProviderNamesAsync(db, caller, cancellationToken), sipOptions.Value.DomainList);
+        if (errors.Count > 0)
+        {
+            throw new DialplanInvalidException(errors);
+        }
+    }
+
+    private static async Task<List<string>> ProviderNamesAsync(PortalDbContext db, PortalCaller caller, CancellationToken cancellationToken) =>
+        await db.SipProviders.Where(p => p.OwnerId == caller.UserId).Select(p => p.Name).ToListAsync(cancellationToken);
 
     private static async Task<Dialplan> FindOwnedAsync(PortalDbContext db, PortalCaller caller, int id, CancellationToken cancellationToken) =>
         await db.Dialplans.SingleOrDefaultAsync(d => d.Id == id && d.OwnerId == caller.UserId, cancellationToken)

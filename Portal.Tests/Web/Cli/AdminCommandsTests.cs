@@ -75,6 +75,21 @@ public sealed class AdminCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DialplanSet_InvalidRules_PrintsLineColumnErrorsAndExitsTwo()
+    {
+        await RunAsync("user", "add", "alice", "--email", "alice@example.test", "--password", "alice-password");
+        var file = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.rules");
+        await File.WriteAllTextAsync(file, "# transfer\nwhen /^1$/ then sys.Dial(\"a@example.com\")\nwhen /(/ then sys.Log(\"x\")\n");
+
+        var result = await RunAsync("dialplan", "set", "alice", "transfer", "--file", file);
+
+        Assert.Equal(2, result.Exit);
+        Assert.Contains($"{Path.GetFileName(file)}:3:", result.Err);
+        Assert.Contains("not saved", result.Err);
+        File.Delete(file);
+    }
+
+    [Fact]
     public async Task MissingRequiredOption_IsAParseErrorWithNonZeroExit()
     {
         var result = await RunAsync("user", "add", "alice");

@@ -86,4 +86,74 @@ public sealed class DialplanPagesTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Contains("You already have a dialplan named 'default'", cut.Markup));
         Assert.Single(await host.Get<DialplanService>().ListAsync(alice));
     }
+
+    [Fact]
+    public async Task Editor_InvalidRules_ShowsEachErrorBesideItsLineAndSavesNothing()
+    {
+        var dialplan = await host.Get<DialplanService>().CreateAsync(alice, "default", DialplanTemplates.Outgoing);
+        var cut = ctx.RenderWithProviders<DialplanEditor>(p => p.Add(x => x.Id, dialplan.Id));
+
+        PortalComponentContext.Input(cut, "dialplan-source").Input("when /^1$/ then sys.Dial(\"a@example.com\")\nwhen /^2$/ then sys.Dail(\"b@example.com\")");
+        cut.Find("#save-dialplan").Click();
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#dialplan-errors")));
+        var line = cut.Find(".dialplan-error-line");
+        Assert.Equal("2", line.GetAttribute("data-line"));
+        Assert.Contains("sys.Dail", line.TextContent);
+        Assert.Contains("2:17", cut.Find(".dialplan-error-message").TextContent);
+        Assert.Equal(DialplanTemplates.Outgoing, (await host.Get<DialplanService>().GetAsync(alice, dialplan.Id)).Source);
+    }
+
+    [Fact]
+    public void TestPanel_DialledNumber_ShowsTheMatchedRuleAndWhereEachLegGoes()
+    {
+        const string rules = "when /^232$/ then sys.Dial(\"app@voice.example.com[fu=xfer-#{sys.CallNumber}]\")\n"
+            + "when /^0(\\d+)$/ then sys.Dial(\"$1@local|$1@backup.example.com\")\n"
+            + "else sys.Respond(404, \"No route\")";
+        var cut = ctx.RenderWithProviders<DialplanTestPanel>(p => p.Add(x => x.Source, rules));
+
+        PortalComponentContext.Input(cut, "test-dialled").Input("0123");
+        cut.Find("#run-test").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Matched line 2", cut.Find("#test-matched").TextContent));
+        Assert.Equal("123@local | 123@backup.example.com", cut.Find(".test-dial-string").TextContent);
+        var legs = cut.FindAll(".test-leg").Select(l => l.TextContent).ToList();
+        Assert.Contains("rings the phones registered to SIP account '123'", legs[0]);
+        Assert.Contains("dialled directly at sip:123@backup.example.com", legs[1]);
+    }
+
+    [Fact]
+    public void TestPanel_FromUserOption_ShowsTheTokenForThisCall()
+    {
+        var cut = ctx.RenderWithProviders<DialplanTestPanel>(p => p.Add(x => x.Source,
+            "when /^232$/ then sys.Dial(\"app@voice.example.com[fu=xfer-#{sys.CallNumber}]\")"));
+
+        PortalComponentContext.Input(cut, "test-dialled").Input("232");
+        cut.Find("#run-test").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("From user xfer-1", cut.Find(".test-leg").TextContent));
+    }
+
+    [Fact]
+    public void TestPanel_NoMatch_SaysSoAndShowsThe404()
+    {
+        var cut = ctx.RenderWithProviders<DialplanTestPanel>(p => p.Add(x => x.Source, "when /^232$/ then sys.Dial(\"app@voice.example.com\")"));
+
+        PortalComponentContext.Input(cut, "test-dialled").Input("999");
+        cut.Find("#run-test").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("No rule matched", cut.Find("#test-matched").TextContent));
+        Assert.Contains("404", cut.Find(".test-step").TextContent);
+    }
+
+    [Fact]
+    public void TestPanel_BrokenRules_AsksToFixThemFirst()
+    {
+        var cut = ctx.RenderWithProviders<DialplanTestPanel>(p => p.Add(x => x.Source, "when /^232$/ thn sys.Dial(\"x@example.com\")"));
+
+        PortalComponentContext.Input(cut, "test-dialled").Input("232");
+        cut.Find("#run-test").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("fix them first (line 1", cut.Find("#test-problem").TextContent));
+    }
 }

@@ -90,4 +90,26 @@ public sealed class DialplanServiceTests : IAsyncLifetime
         Assert.Equal(2, saved.Version);
         Assert.Single(await Service.ListAsync(alice));
     }
+
+    [Fact]
+    public async Task CreateAsync_InvalidRules_ReportsLineAndColumnAndSavesNothing()
+    {
+        var ex = await Assert.ThrowsAsync<DialplanInvalidException>(() =>
+            Service.CreateAsync(alice, "default", "when /^1$/ then sys.Dial(\"a@example.com\")\nwhen /^2$/ then sys.Respond(99, \"x\")"));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal(2, error.Line);
+        Assert.True(error.Column > 1);
+        Assert.Empty(await Service.ListAsync(alice));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_UnknownProviderInDialString_IsRefused()
+    {
+        var created = await Service.CreateAsync(alice, "default", DialplanTemplates.Outgoing);
+        var ex = await Assert.ThrowsAsync<DialplanInvalidException>(() =>
+            Service.UpdateAsync(alice, created.Id, "when /^0(\\d+)$/ then sys.Dial(\"$1@myprovider\")"));
+        Assert.Contains("myprovider", ex.Errors[0].Message);
+        Assert.Equal(1, (await Service.GetAsync(alice, created.Id)).Version);
+    }
 }
