@@ -75,6 +75,7 @@ public static class PortalServiceCollectionExtensions
         services.AddSingleton<SipAccountService>();
         services.AddSingleton<DialplanService>();
         services.AddSingleton<CallManagerKeyService>();
+        services.AddSingleton<ProviderService>();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<SipRegistrationEvents>();
         services.AddScoped<PortalDatabaseInitializer>();
