@@ -76,9 +76,12 @@ public static class PortalServiceCollectionExtensions
         services.AddSingleton<DialplanService>();
         services.AddSingleton<CallManagerKeyService>();
         services.AddSingleton<ProviderService>();
+        services.AddSingleton<CallHistoryService>();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<SipRegistrationEvents>();
         services.AddScoped<PortalDatabaseInitializer>();
+        // Registered before the SIP service so open records are closed before new calls arrive.
+        services.AddHostedService<CallRecordRecovery>();
         if (configuration.GetValue("Sip:Enabled", true))
         {
             services.AddPortalSip();

@@ -1,4 +1,5 @@
 using Portal;
+using Portal.Api;
 using Portal.Cli;
 using Portal.Components;
 using Portal.Components.Account;
@@ -44,6 +45,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
+app.MapCallHistoryApi();
 
 await app.RunAsync();
 return 0;

@@ -4,7 +4,7 @@ using System.Text;
 namespace Portal.Tests.Sip.Auth;
 
 /// <summary>A test-side digest client written straight from RFC 2617 §3.2.2, independent of the service's code.</summary>
-internal static class DigestClient
+internal static class TestDigestClient
 {
     public static string Response(string algorithm, string user, string realm, string password, string method, string uri,
         string nonce, string? qop = "auth", string nc = "00000001", string cnonce = "0a4f113b")

@@ -1,0 +1,5 @@
+using Portal.Data.Entities;
+
+namespace Portal.Services;
+
+public sealed record CallHistoryPage(IReadOnlyList<CallRecord> Items, int TotalCount);
