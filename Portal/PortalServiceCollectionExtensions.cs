@@ -77,6 +77,7 @@ public static class PortalServiceCollectionExtensions
         services.AddSingleton<CallManagerKeyService>();
         services.AddSingleton<ProviderService>();
         services.AddSingleton<CallHistoryService>();
+        services.AddSingleton<DashboardService>();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<SipRegistrationEvents>();
         services.AddScoped<PortalDatabaseInitializer>();
