@@ -9,7 +9,7 @@ namespace Portal.Cli;
 /// </summary>
 public static class AdminCommandLine
 {
-    private static readonly HashSet<string> CommandNames = ["user", "sip-account", "dialplan", "key", "--help", "-h", "-?"];
+    private static readonly HashSet<string> CommandNames = ["user", "sip-account", "dialplan", "key", "calls", "--help", "-h", "-?"];
 
     public static bool IsCommand(IReadOnlyList<string> commandArgs) => commandArgs.Count > 0 && CommandNames.Contains(commandArgs[0]);
 
@@ -48,6 +48,7 @@ public static class AdminCommandLine
             commands.SipAccountCommand(),
             commands.DialplanCommand(),
             commands.KeyCommand(),
+            commands.CallsCommand(),
         };
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(commandArgs).InvokeAsync(configuration);

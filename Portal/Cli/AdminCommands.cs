@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Services;
 
@@ -103,6 +105,50 @@ internal sealed class AdminCommands(IServiceProvider services, TextWriter output
         }));
         return new Command("key", "Manage call manager keys") { create };
     }
+
+    public Command CallsCommand()
+    {
+        var owner = new Option<string?>("--owner") { Description = "Only this portal user's calls" };
+        var list = new Command("list", "List the calls in progress, as the Calls page shows them") { owner };
+        list.SetAction((result, ct) => RunAsync(async scope =>
+        {
+            // The server owns live calls in its memory; this separate process reads what it records as calls
+            // progress: every call not yet ended.
+            var ownerName = result.GetValue(owner);
+            string? ownerId = null;
+            if (ownerName is not null)
+            {
+                ownerId = (await OwnerAsync(scope, ownerName)).UserId;
+            }
+
+            var now = scope.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            await using var db = await scope.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(ct);
+            var open = await db.CallRecords.AsNoTracking()
+                .Where(c => c.EndedAt == null && (ownerId == null || c.OwnerId == ownerId))
+                .OrderBy(c => c.StartedAt)
+                .Select(c => new { Owner = c.Owner!.UserName, c.From, c.To, c.Status, c.StartedAt, c.AnsweredAt, c.CallerCallId, c.CalleeCallId })
+                .ToListAsync(ct);
+            if (open.Count == 0)
+            {
+                await output.WriteLineAsync("No calls in progress.");
+                return;
+            }
+
+            await output.WriteLineAsync($"{"OWNER",-16} {"FROM",-20} {"TO",-24} {"STATE",-10} {"DURATION",8}  CALLER CALL-ID / CALLEE CALL-ID");
+            foreach (var call in open)
+            {
+                var since = call.AnsweredAt ?? call.StartedAt;
+                var state = call.AnsweredAt is null ? "ringing" : "answered";
+                var duration = TimeSpan.FromSeconds(Math.Max(0, (int)(now - since).TotalSeconds));
+                await output.WriteLineAsync(
+                    $"{call.Owner,-16} {call.From,-20} {call.To,-24} {state,-10} {FormatDuration(duration),8}  {call.CallerCallId} / {call.CalleeCallId ?? "-"}");
+            }
+        }));
+        return new Command("calls", "Calls in progress") { list };
+    }
+
+    private static string FormatDuration(TimeSpan duration) =>
+        duration.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<int> RunAsync(Func<IServiceProvider, Task> action)
     {

@@ -90,6 +90,34 @@ public sealed class AdminCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CallsList_PrintsCallsStillInProgressOnly()
+    {
+        var alice = await host.CreateUserAsync("alice");
+        await using (var db = await host.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Data.PortalDbContext>>().CreateDbContextAsync())
+        {
+            var now = DateTime.UtcNow;
+            db.CallRecords.Add(new Portal.Data.Entities.CallRecord { OwnerId = alice.UserId, CallerCallId = "live-1", CalleeCallId = "b-1", From = "alice", To = "232", StartedAt = now.AddSeconds(-70), AnsweredAt = now.AddSeconds(-65), Status = Portal.Data.Entities.CallStatus.Answered });
+            db.CallRecords.Add(new Portal.Data.Entities.CallRecord { OwnerId = alice.UserId, CallerCallId = "done-1", From = "alice", To = "999", StartedAt = now.AddHours(-1), EndedAt = now.AddMinutes(-59), Status = Portal.Data.Entities.CallStatus.Completed });
+            await db.SaveChangesAsync();
+        }
+
+        var result = await RunAsync("calls", "list");
+
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("live-1 / b-1", result.Out);
+        Assert.Contains("answered", result.Out);
+        Assert.DoesNotContain("done-1", result.Out);
+    }
+
+    [Fact]
+    public async Task CallsList_NothingInProgress_SaysSo()
+    {
+        var result = await RunAsync("calls", "list");
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("No calls in progress.", result.Out);
+    }
+
+    [Fact]
     public async Task MissingRequiredOption_IsAParseErrorWithNonZeroExit()
     {
         var result = await RunAsync("user", "add", "alice");
