@@ -78,6 +78,7 @@ public static class PortalServiceCollectionExtensions
         services.AddSingleton<ProviderService>();
         services.AddSingleton<CallHistoryService>();
         services.AddSingleton<DashboardService>();
+        services.AddSingleton<LiveCallService>();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<SipRegistrationEvents>();
         services.AddScoped<PortalDatabaseInitializer>();

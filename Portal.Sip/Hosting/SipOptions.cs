@@ -1,3 +1,5 @@
+using Portal.Sip.Calls;
+
 namespace Portal.Sip.Hosting;
 
 /// <summary>The <c>Sip</c> configuration section (DESIGN §8).</summary>
@@ -29,9 +31,27 @@ public sealed class SipOptions
     /// </summary>
     public string Md5OnlyUserAgents { get; set; } = "baresip";
 
+    /// <summary>Calls one owner may have in progress at once; the next is answered 486 Busy Here (DESIGN §5 Limits).</summary>
+    public int MaxConcurrentCallsPerOwner { get; set; } = 10;
+
+    /// <summary>How long a dialled destination rings when neither <c>rt</c> nor <c>sys.Dial</c> says.</summary>
+    public int DefaultRingSeconds { get; set; } = 60;
+
+    /// <summary>The longest an answered call lasts when neither <c>cd</c> nor <c>sys.Dial</c> says (4 hours).</summary>
+    public int DefaultMaxCallSeconds { get; set; } = 4 * 3600;
+
+    /// <summary>The longest a dialplan may take to decide a call before the caller gets 500.</summary>
+    public int DialplanRunTimeMilliseconds { get; set; } = 2000;
+
     public IReadOnlyList<string> DomainList =>
         Domains.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public string EffectiveRealm =>
         string.IsNullOrWhiteSpace(Realm) ? DomainList.FirstOrDefault() ?? "localhost" : Realm.Trim();
+
+    public CallLimits CallLimits => new(
+        Math.Max(1, MaxConcurrentCallsPerOwner),
+        TimeSpan.FromSeconds(Math.Clamp(DefaultRingSeconds, 1, 600)),
+        TimeSpan.FromSeconds(Math.Clamp(DefaultMaxCallSeconds, 1, 86_400)),
+        TimeSpan.FromMilliseconds(Math.Clamp(DialplanRunTimeMilliseconds, 50, 60_000)));
 }

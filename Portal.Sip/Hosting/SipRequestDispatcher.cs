@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Portal.Sip.Auth;
+using Portal.Sip.Calls;
 using Portal.Sip.Messages;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
@@ -10,16 +11,22 @@ namespace Portal.Sip.Hosting;
 
 /// <summary>
 /// The service's transaction user: applies the UAS checks of RFC 3261 §8.2 in order (method, URI scheme,
-/// required extensions), then hands each request to the part of the service that owns its method.
+/// required extensions), then hands each request to the part of the service that owns its method: REGISTER to
+/// the registrar, INVITE and requests inside a dialog (a To tag, §12.2.2) to the call manager, OPTIONS answered
+/// here. ACKs for 2xx and stray 2xx responses go to the call manager too.
 /// </summary>
 public sealed partial class SipRequestDispatcher(
     DigestAuthenticator authenticator,
     SipRegistrar registrar,
     SipLocalDomains domains,
+    CallManager calls,
     ILogger<SipRequestDispatcher> logger) : ISipRequestHandler
 {
-    /// <summary>Methods this service answers today; ACK and CANCEL are handled by the transaction layer.</summary>
-    public static readonly IReadOnlyList<string> AllowedMethods = ["REGISTER", "OPTIONS", "ACK", "CANCEL"];
+    /// <summary>Methods this service answers; CANCEL is answered by the transaction layer.</summary>
+    public static readonly IReadOnlyList<string> AllowedMethods = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "UPDATE", "INFO"];
+
+    /// <summary>Methods that only make sense inside a call's dialog (or create one).</summary>
+    private static readonly HashSet<string> CallMethods = ["INVITE", "BYE", "UPDATE", "INFO"];
 
     private static readonly HashSet<string> KnownMethods =
         ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE"];
@@ -29,7 +36,25 @@ public sealed partial class SipRequestDispatcher(
         SipResponse response;
         try
         {
-            response = await HandleAsync(transaction.Request, transaction.Remote, CancellationToken.None);
+            var request = transaction.Request;
+            if (Precheck(request) is { } refused)
+            {
+                response = refused;
+            }
+            else if (CallMethods.Contains(request.Method.Name) && request.To?.Tag is not null)
+            {
+                await calls.OnInDialogRequestAsync(transaction);
+                return;
+            }
+            else if (transaction is InviteServerTransaction invite)
+            {
+                await calls.OnInviteAsync(invite);
+                return;
+            }
+            else
+            {
+                response = await HandleAsync(request, transaction.Remote, CancellationToken.None);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -40,11 +65,12 @@ public sealed partial class SipRequestDispatcher(
         await transaction.SendResponseAsync(response);
     }
 
-    public ValueTask OnAckAsync(SipRequest ack, SipEndPoint remote) => ValueTask.CompletedTask;
+    public ValueTask OnAckAsync(SipRequest ack, SipEndPoint remote) => calls.OnAckAsync(ack);
 
-    public ValueTask OnStrayResponseAsync(SipResponse response, SipEndPoint remote) => ValueTask.CompletedTask;
+    public ValueTask OnStrayResponseAsync(SipResponse response, SipEndPoint remote) => calls.OnStrayResponseAsync(response);
 
-    internal async Task<SipResponse> HandleAsync(SipRequest request, SipEndPoint remote, CancellationToken cancellationToken)
+    /// <summary>The checks of §8.2.1–§8.2.2 every request passes first; null when it may go on.</summary>
+    internal static SipResponse? Precheck(SipRequest request)
     {
         if (request.Validate() is { } invalid)
         {
@@ -77,13 +103,20 @@ public sealed partial class SipRequestDispatcher(
             return badExtension;
         }
 
-        return method switch
+        return null;
+    }
+
+    /// <summary>A request outside any dialog that is not an INVITE, after <see cref="Precheck"/>.</summary>
+    internal async Task<SipResponse> HandleAsync(SipRequest request, SipEndPoint remote, CancellationToken cancellationToken) =>
+        request.Method.Name switch
         {
             "OPTIONS" => Options(request),
             "REGISTER" => await RegisterAsync(request, remote, cancellationToken),
+
+            // BYE, UPDATE and INFO without a To tag belong to no dialog (§12.2.2).
+            "BYE" or "UPDATE" or "INFO" => request.CreateResponse(SipStatusCodes.CallOrTransactionDoesNotExist, null, SipTags.NewTag()),
             _ => request.CreateResponse(SipStatusCodes.MethodNotAllowed, "Method Not Allowed", SipTags.NewTag()),
         };
-    }
 
     private static SipResponse Options(SipRequest request)
     {

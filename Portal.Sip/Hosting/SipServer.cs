@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Portal.Sip.Auth;
+using Portal.Sip.Calls;
+using Portal.Sip.Dialogs;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
 using Portal.Sip.Transport;
@@ -8,20 +10,26 @@ namespace Portal.Sip.Hosting;
 
 /// <summary>
 /// The running SIP service: transports on the configured addresses, the transaction layer above them, and
-/// the dispatcher with authentication and the registrar on top. Knows nothing of the web app or the database:
-/// accounts and bindings come through <see cref="ISipAccountDirectory"/> and <see cref="ISipBindingStore"/>.
+/// the dispatcher with authentication, the registrar and the call manager (the B2BUA) on top. Knows nothing of
+/// the web app or the database: accounts, bindings, dialplans and providers come through
+/// <see cref="ISipAccountDirectory"/>, <see cref="ISipBindingStore"/>, <see cref="IDialplanSource"/> and
+/// <see cref="IProviderDirectory"/>, and call records go to an <see cref="ICallRecordSink"/>.
 /// </summary>
 public sealed class SipServer : IAsyncDisposable
 {
     private readonly SipTransport transport;
 
-    private SipServer(SipTransport transport, SipRegistrar registrar)
+    private SipServer(SipTransport transport, SipRegistrar registrar, CallManager calls)
     {
         this.transport = transport;
         Registrar = registrar;
+        Calls = calls;
     }
 
     public SipRegistrar Registrar { get; }
+
+    /// <summary>The calls in progress.</summary>
+    public CallManager Calls { get; }
 
     public IReadOnlyList<SipEndPoint> LocalEndPoints => transport.LocalEndPoints;
 
@@ -29,6 +37,9 @@ public sealed class SipServer : IAsyncDisposable
         SipOptions options,
         ISipAccountDirectory accounts,
         ISipBindingStore bindings,
+        IDialplanSource dialplans,
+        IProviderDirectory providers,
+        ICallRecordSink records,
         TimeProvider time,
         ILoggerFactory loggers)
     {
@@ -45,9 +56,13 @@ public sealed class SipServer : IAsyncDisposable
             async (message, remote, local) => await (await layerReady.Task).ReceiveAsync(message, remote, local),
             time, loggers.CreateLogger<SipTransport>());
         var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints);
-        var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, loggers.CreateLogger<SipRequestDispatcher>());
-        layerReady.SetResult(new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>()));
-        return new SipServer(transport, registrar);
+        var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
+            accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>());
+        var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>());
+        var layer = new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>());
+        calls.Attach(layer);
+        layerReady.SetResult(layer);
+        return new SipServer(transport, registrar, calls);
     }
 
     /// <summary>Parses <c>Sip:Listen</c>: comma-separated <c>transport:address:port</c>.</summary>
@@ -67,5 +82,10 @@ public sealed class SipServer : IAsyncDisposable
         return endPoints.Count > 0 ? endPoints : throw new FormatException("Sip:Listen names no address to listen on.");
     }
 
-    public ValueTask DisposeAsync() => transport.DisposeAsync();
+    /// <summary>Hangs up the calls in progress (briefly waiting for their records), then closes the sockets.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Calls.StopAsync(TimeSpan.FromSeconds(2));
+        await transport.DisposeAsync();
+    }
 }

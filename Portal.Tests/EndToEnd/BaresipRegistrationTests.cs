@@ -6,6 +6,7 @@ namespace Portal.Tests.EndToEnd;
 
 /// <summary>A real phone (baresip) registers; its owner watches the registration appear on the SIP accounts page.</summary>
 [Trait("Category", "Peers")]
+[Collection(EndToEndCollection.Name)]
 public sealed class BaresipRegistrationTests : IAsyncLifetime
 {
     private readonly PortalWebFactory factory = new();

@@ -5,6 +5,7 @@ using Portal.Tests.Infrastructure;
 namespace Portal.Tests.EndToEnd;
 
 [Trait("Category", "Browser")]
+[Collection(EndToEndCollection.Name)]
 public sealed class PortalBrowserTests : IAsyncLifetime
 {
     private readonly PortalWebFactory factory = new();

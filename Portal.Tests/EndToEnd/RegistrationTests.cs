@@ -7,6 +7,7 @@ namespace Portal.Tests.EndToEnd;
 
 /// <summary>Registration against the running service with real SIP peers (sipp, sipsak) over UDP and TCP.</summary>
 [Trait("Category", "Peers")]
+[Collection(EndToEndCollection.Name)]
 public sealed class RegistrationTests : IAsyncLifetime
 {
     private readonly PortalWebFactory factory = new();
@@ -65,10 +66,10 @@ public sealed class RegistrationTests : IAsyncLifetime
         var (exit, output) = await Sipp.RunAsync("invite-final-retransmit.xml", factory.SipPort, extra: ["-trace_msg", "-message_file", messages]);
 
         Assert.True(exit == 0, output);
-        var received = File.ReadAllText(messages).Split("SIP/2.0 405").Length - 1;
+        var received = File.ReadAllText(messages).Split("SIP/2.0 407").Length - 1;
         File.Delete(messages);
-        // Timer G: the first 405, then copies at 0.5 s and 1.5 s before the ACK at 2.2 s.
-        Assert.True(received >= 3, $"expected the 405 at least three times, saw {received}");
+        // Timer G: the first 407 (the INVITE is challenged), then copies at 0.5 s and 1.5 s before the ACK at 2.2 s.
+        Assert.True(received >= 3, $"expected the 407 at least three times, saw {received}");
     }
 
     [Fact]

@@ -9,6 +9,7 @@ namespace Portal.Tests.EndToEnd;
 /// element that handles that method; none crashes or hangs the service.
 /// </summary>
 [Trait("Category", "Peers")]
+[Collection(EndToEndCollection.Name)]
 public sealed class Rfc4475ServiceTests : IAsyncLifetime
 {
     private readonly PortalWebFactory factory = new PortalWebFactory().With("Sip:Domains", "sip.example.test,example.com,example.org");
@@ -30,20 +31,21 @@ public sealed class Rfc4475ServiceTests : IAsyncLifetime
 
     public static TheoryData<string, int> Expected => new()
     {
-        // §3.1.1 valid messages, answered by what the service does with their method today.
-        { "wsinv", 405 }, { "intmeth", 501 }, { "esc01", 405 }, { "escnull", 401 }, { "esc02", 501 }, { "lwsdisp", 200 },
-        { "longreq", 405 }, { "dblreq", 401 }, { "semiuri", 200 }, { "transports", 200 }, { "mpart01", 405 },
+        // §3.1.1 valid messages, answered by what the service does with their method today: an INVITE is challenged
+        // (407) unless it calls an account, one with a To tag names no dialog of ours (481).
+        { "wsinv", 481 }, { "intmeth", 501 }, { "esc01", 407 }, { "escnull", 401 }, { "esc02", 501 }, { "lwsdisp", 200 },
+        { "longreq", 407 }, { "dblreq", 401 }, { "semiuri", 200 }, { "transports", 200 }, { "mpart01", 405 },
         // §3.1.2 invalid messages: 400 with the problem named (505 for the version). lwsstart, trws and baddate
         // are accepted as the RFC allows a tolerant element to.
         { "badinv01", 400 }, { "clerr", 400 }, { "ncl", 400 }, { "scalar02", 400 }, { "quotbal", 400 }, { "ltgtruri", 400 },
         { "lwsruri", 400 }, { "escruri", 400 }, { "regbadct", 400 }, { "badaspec", 400 }, { "baddn", 400 }, { "badvers", 505 },
-        { "mismatch01", 400 }, { "mismatch02", 400 }, { "lwsstart", 405 }, { "trws", 200 }, { "baddate", 405 },
+        { "mismatch01", 400 }, { "mismatch02", 400 }, { "lwsstart", 407 }, { "trws", 200 }, { "baddate", 407 },
         // §3.2 and §3.4.
-        { "badbranch", 200 }, { "inv2543", 405 },
+        { "badbranch", 200 }, { "inv2543", 407 },
         // §3.3 application layer.
-        { "insuf", 400 }, { "unkscm", 416 }, { "novelsc", 416 }, { "unksm2", 416 }, { "bext01", 420 }, { "invut", 405 },
+        { "insuf", 400 }, { "unkscm", 416 }, { "novelsc", 416 }, { "unksm2", 416 }, { "bext01", 420 }, { "invut", 415 },
         { "regaut01", 401 }, { "multi01", 400 }, { "mcl01", 400 }, { "zeromf", 200 }, { "cparam01", 401 }, { "cparam02", 401 },
-        { "regescrt", 401 }, { "sdp01", 405 },
+        { "regescrt", 401 }, { "sdp01", 407 },
     };
 
     [Theory]

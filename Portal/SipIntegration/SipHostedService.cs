@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Portal.Sip.Auth;
+using Portal.Sip.Calls;
 using Portal.Sip.Hosting;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transport;
@@ -11,6 +12,9 @@ public sealed partial class SipHostedService(
     IOptions<SipOptions> options,
     ISipAccountDirectory accounts,
     ISipBindingStore bindings,
+    IDialplanSource dialplans,
+    IProviderDirectory providers,
+    ICallRecordSink callRecords,
     SipRegistrationEvents registrationEvents,
     TimeProvider time,
     ILoggerFactory loggers,
@@ -27,9 +31,12 @@ public sealed partial class SipHostedService(
 
     public SipServer Server => server ?? throw new InvalidOperationException("The SIP service has not started.");
 
+    /// <summary>The calls in progress (DESIGN §4): the Calls page and the call manager API read them here.</summary>
+    public CallManager Calls => Server.Calls;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        server = SipServer.Start(options.Value, accounts, bindings, time, loggers);
+        server = SipServer.Start(options.Value, accounts, bindings, dialplans, providers, callRecords, time, loggers);
         server.Registrar.BindingsChanged += registrationEvents.Publish;
         LogListening(logger, string.Join(", ", server.LocalEndPoints), options.Value.EffectiveRealm);
         stopping = new CancellationTokenSource();

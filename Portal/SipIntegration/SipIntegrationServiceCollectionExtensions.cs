@@ -1,4 +1,5 @@
 using Portal.Sip.Auth;
+using Portal.Sip.Calls;
 using Portal.Sip.Registrar;
 
 namespace Portal.SipIntegration;
@@ -10,6 +11,9 @@ public static class SipIntegrationServiceCollectionExtensions
     {
         services.AddSingleton<ISipAccountDirectory, EfSipAccountDirectory>();
         services.AddSingleton<ISipBindingStore, EfSipBindingStore>();
+        services.AddSingleton<IDialplanSource, EfDialplanSource>();
+        services.AddSingleton<IProviderDirectory, EfProviderDirectory>();
+        services.AddSingleton<ICallRecordSink, EfCallRecordSink>();
         services.AddSingleton<SipHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<SipHostedService>());
         return services;

@@ -1,0 +1,121 @@
+using Portal.Sip.Messages;
+
+namespace Portal.Sip.Calls;
+
+/// <summary>The placed legs of a call: adding them, their progress, and connecting the one that answers.</summary>
+internal sealed partial class Call
+{
+    public CalleeLeg AddCallee(DialTarget target, TimeSpan ringTime, TimeSpan maxDuration)
+    {
+        CalleeLeg leg = new(this, _environment, target, Caller.Invite.Request, ringTime, maxDuration);
+        lock (Gate)
+        {
+            _callees.Add(leg);
+        }
+
+        Raise(CallEventKind.LegChanged);
+        return leg;
+    }
+
+    /// <summary>Records a leg's new state; a failed leg keeps its status.</summary>
+    public void SetLegState(CallLeg leg, CallLegState state, int? status = null)
+    {
+        bool ended;
+        lock (Gate)
+        {
+            if (leg.State is CallLegState.Failed or CallLegState.Ended)
+            {
+                return;
+            }
+
+            leg.State = state;
+            leg.Status = status ?? leg.Status;
+            if (state is CallLegState.Failed or CallLegState.Ended)
+            {
+                leg.EndedAt = _environment.Time.GetUtcNow();
+            }
+
+            ended = State == CallState.Ended;
+        }
+
+        if (!ended)
+        {
+            Raise(CallEventKind.LegChanged);
+        }
+    }
+
+    /// <summary>A placed leg's 180/183: relayed to the caller with its SDP (DESIGN §5) while nobody has answered.</summary>
+    public async Task OnProvisionalAsync(CalleeLeg leg, SipResponse response)
+    {
+        if (response.StatusCode == SipStatusCodes.Trying)
+        {
+            return;
+        }
+
+        bool first;
+        lock (Gate)
+        {
+            if (State is not (CallState.Trying or CallState.Ringing) || leg.IsAbandoned || SetupCancelled.IsCancellationRequested)
+            {
+                return;
+            }
+
+            leg.State = CallLegState.Ringing;
+            first = State == CallState.Trying;
+            State = CallState.Ringing;
+            Caller.State = CallLegState.Ringing;
+        }
+
+        await Caller.SendProvisionalAsync(response);
+        Raise(first ? CallEventKind.Ringing : CallEventKind.LegChanged);
+    }
+
+    /// <summary>
+    /// The leg that answered first: its dialog is confirmed and ACKed, the caller gets the 2xx with its SDP, and
+    /// the maximum call duration starts. When the caller has meanwhile cancelled, the leg is hung up instead.
+    /// </summary>
+    public async Task<bool> ConnectAsync(CalleeLeg leg, SipResponse answer)
+    {
+        DateTimeOffset now = _environment.Time.GetUtcNow();
+        bool connect;
+        lock (Gate)
+        {
+            connect = State is CallState.Trying or CallState.Ringing && !SetupCancelled.IsCancellationRequested;
+            if (connect)
+            {
+                State = CallState.Answered;
+                AnsweredLeg = leg;
+                AnsweredAt = leg.AnsweredAt = Caller.AnsweredAt = now;
+                leg.State = Caller.State = CallLegState.Answered;
+                _maxDuration = _environment.Time.CreateTimer(static s => _ = ((Call)s!).HangUpAsync("maximum call duration reached"),
+                    this, leg.MaxDuration, Timeout.InfiniteTimeSpan);
+            }
+            else
+            {
+                leg.State = CallLegState.Failed;
+                leg.Status = SipStatusCodes.RequestTerminated;
+                leg.EndedAt = now;
+            }
+        }
+
+        if (!connect)
+        {
+            await leg.RefuseLateAnswerAsync(answer);
+            return false;
+        }
+
+        // Reported before anything is sent, so the answer is always recorded before the end.
+        CallLog.Answered(_environment.Logger, Number, leg.Target);
+        CallSnapshot snapshot = Snapshot();
+        _manager.Raise(new CallEvent(CallEventKind.Answered, snapshot));
+        Records.Add(snapshot, static (sink, s) => sink.CallAnsweredAsync(s));
+        SipRequest? pendingAck = await leg.ConfirmAsync(answer);
+        if (pendingAck is not null)
+        {
+            Caller.AckRelay = (leg, pendingAck);
+        }
+
+        await Caller.AnswerAsync(answer, () => _ = HangUpAsync("no ACK from the caller"));
+        return true;
+    }
+}

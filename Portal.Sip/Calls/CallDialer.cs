@@ -1,0 +1,47 @@
+using Portal.Sip.Dialplans;
+using Portal.Sip.Messages;
+
+namespace Portal.Sip.Calls;
+
+/// <summary>
+/// Runs one <c>sys.Dial</c> (DESIGN §6): its <c>|</c> groups one after another, each tried only when every leg
+/// of the one before failed, until a leg answers, the caller cancels, or the groups run out (the last group's
+/// failure is the dial's).
+/// </summary>
+internal sealed class CallDialer(CallEnvironment environment, DialTargetResolver resolver)
+{
+    public async Task<DialResult> DialAsync(Call call, DialStep step, CancellationToken cancelled)
+    {
+        DialResult last = DialResult.Failed(SipStatusCodes.TemporarilyUnavailable, "Temporarily Unavailable");
+        foreach (DialGroup group in step.Dial.Groups)
+        {
+            if (cancelled.IsCancellationRequested)
+            {
+                return DialResult.Cancelled;
+            }
+
+            List<DialTarget> targets = [];
+            try
+            {
+                foreach (DialLeg leg in group.Legs)
+                {
+                    targets.AddRange(await resolver.ResolveAsync(leg, cancelled));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return DialResult.Cancelled;
+            }
+
+            DialResult result = await new DialGroupAttempt(call, environment).RunAsync(targets, step, cancelled);
+            if (result.IsAnswered || result.IsCancelled)
+            {
+                return result;
+            }
+
+            last = result;
+        }
+
+        return last;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Portal.Sip.Calls;
+
+/// <summary>What happened to a call.</summary>
+public enum CallEventKind
+{
+    Started,
+
+    /// <summary>The first 180 or 183 reached the caller.</summary>
+    Ringing,
+
+    Answered,
+
+    /// <summary>A leg was added or changed state (a destination started ringing or failed).</summary>
+    LegChanged,
+
+    /// <summary>The call is over; <see cref="CallEvent.Reason"/> says why.</summary>
+    Ended,
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace Portal.Sip.Calls;
+
+/// <summary>The call layer's log messages.</summary>
+internal static partial class CallLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Number} ({CallId}) from {From} to {To} started for {Owner}: {Direction}, dialplan {Dialplan}")]
+    public static partial void Started(ILogger logger, long number, string callId, string from, string to, string owner, CallDirection direction, string? dialplan);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Number}: dialling {Target} (Call-ID {CallId})")]
+    public static partial void Dialling(ILogger logger, long number, string target, string callId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Number}: {Target} answered")]
+    public static partial void Answered(ILogger logger, long number, string target);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Number} ended ({Status}): {Reason}")]
+    public static partial void Ended(ILogger logger, long number, string status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Number} dialplan log: {Text}")]
+    public static partial void DialplanLog(ILogger logger, long number, string text);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Number} dialplan warning: {Warning}")]
+    public static partial void DialplanWarning(ILogger logger, long number, string warning);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dialplan {Dialplan} of owner {Owner} cannot be used: {Problem}")]
+    public static partial void DialplanUnusable(ILogger logger, string dialplan, string owner, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Number}: leg {Target} could not be dialled: {Status} {Reason}")]
+    public static partial void LegUnreachable(ILogger logger, long number, string target, int status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Number}: {What} failed")]
+    public static partial void StepFailed(ILogger logger, Exception exception, long number, string what);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the call record of call {Number} failed")]
+    public static partial void RecordFailed(ILogger logger, Exception exception, long number);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A call event handler failed")]
+    public static partial void EventHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "INVITE from {Remote} refused for owner {Owner}: {Count} calls in progress, the limit is {Limit}")]
+    public static partial void TooManyCalls(ILogger logger, string remote, string owner, int count, int limit);
+}

@@ -1,0 +1,286 @@
+using Microsoft.Extensions.Logging;
+
+using Portal.Sip.Auth;
+using Portal.Sip.Dialogs;
+using Portal.Sip.Hosting;
+using Portal.Sip.Messages;
+using Portal.Sip.Registrar;
+using Portal.Sip.Transactions;
+
+namespace Portal.Sip.Calls;
+
+/// <summary>
+/// The authenticating, signalling-only B2BUA of DESIGN §5, and the owner of every call in progress (DESIGN §4:
+/// in-progress calls live here, in memory). It takes new INVITEs (routing, authentication, the per-owner cap),
+/// requests and ACKs inside its calls' dialogs, and 2xx retransmissions from the legs it placed; the portal and
+/// the call manager API read calls from it, follow them through <see cref="CallChanged"/>, and hang them up.
+/// </summary>
+public sealed class CallManager
+{
+    public const string CallerHungUp = "caller hung up";
+    public const string CalleeHungUp = "callee hung up";
+
+    /// <summary>The methods a call's dialogs take (RFC 3261 §20.5 Allow).</summary>
+    public static readonly IReadOnlyList<string> AllowedInDialog = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "UPDATE", "INFO"];
+
+    private readonly CallEnvironment _environment;
+    private readonly InviteRouter _router;
+    private readonly CallSetup _setup;
+    private readonly InDialogRequests _inDialog;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Call> _calls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _perOwner = new(StringComparer.Ordinal);
+    private long _lastNumber;
+
+    public CallManager(
+        DigestAuthenticator authenticator,
+        SipLocalDomains domains,
+        IReadOnlyList<string> hostedDomains,
+        SipLocalAddress addresses,
+        ISipAccountDirectory accounts,
+        ISipBindingStore bindings,
+        IDialplanSource dialplans,
+        IProviderDirectory providers,
+        ICallRecordSink records,
+        CallLimits limits,
+        TimeProvider time,
+        ILogger<CallManager> logger)
+    {
+        _environment = new CallEnvironment(addresses, domains, hostedDomains, accounts, bindings, records, limits, time, logger);
+        _router = new InviteRouter(authenticator, _environment);
+        _setup = new CallSetup(_environment, new DialplanCache(dialplans), providers, new CallDialer(_environment, new DialTargetResolver(_environment)));
+        _inDialog = new InDialogRequests(_environment);
+    }
+
+    /// <summary>Every change to a call: started, ringing, answered, a leg changed, ended. Raised off the SIP receive path; return quickly.</summary>
+    public event Action<CallEvent>? CallChanged;
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _calls.Count;
+            }
+        }
+    }
+
+    /// <summary>Follows call changes until the returned subscription is disposed (for live views).</summary>
+    public IDisposable Subscribe(Action<CallEvent> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        CallChanged += handler;
+        return new Subscription(this, handler);
+    }
+
+    /// <summary>The calls in progress, all of them or one owner's, oldest first.</summary>
+    public IReadOnlyList<CallSnapshot> GetCalls(string? ownerId = null)
+    {
+        List<Call> calls;
+        lock (_gate)
+        {
+            calls = [.. _calls.Values.Where(c => ownerId is null || c.Route.OwnerId == ownerId)];
+        }
+
+        return [.. calls.Select(c => c.Snapshot()).OrderBy(c => c.Number)];
+    }
+
+    public CallSnapshot? Find(string callId)
+    {
+        lock (_gate)
+        {
+            return _calls.GetValueOrDefault(callId)?.Snapshot();
+        }
+    }
+
+    /// <summary>
+    /// Hangs a call up: BYE to both legs once answered; before that, the dialling stops and the caller gets 480.
+    /// Returns false when no such call is in progress.
+    /// </summary>
+    public async Task<bool> HangUpAsync(string callId, string reason)
+    {
+        Call? call;
+        lock (_gate)
+        {
+            call = _calls.GetValueOrDefault(callId);
+        }
+
+        if (call is null)
+        {
+            return false;
+        }
+
+        await call.HangUpAsync(reason);
+        return true;
+    }
+
+    /// <summary>Hangs up every call (the service is stopping) and waits briefly for their records.</summary>
+    public async Task StopAsync(TimeSpan wait)
+    {
+        List<Call> calls;
+        lock (_gate)
+        {
+            calls = [.. _calls.Values];
+        }
+
+        foreach (Call call in calls)
+        {
+            await call.HangUpAsync("service stopping", status: CallEndStatus.Interrupted);
+        }
+
+        await Task.WhenAll(calls.Select(c => c.Records.Idle)).WaitAsync(wait, _environment.Time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>Connects the manager to the transaction layer it sends through (which needs the dispatcher, which needs the manager).</summary>
+    public void Attach(SipTransactionLayer layer) => _environment.Attach(layer);
+
+    /// <summary>A new INVITE (no To tag): route it, apply the owner's cap, and set the call up.</summary>
+    internal async ValueTask OnInviteAsync(InviteServerTransaction invite)
+    {
+        // Off the receive path at once: routing reads the database, and some providers of it block (SQLite).
+        await Task.Yield();
+        (InviteRoute? route, SipResponse? refusal) = await _router.RouteAsync(invite.Request, invite.Remote, CancellationToken.None);
+        if (refusal is not null)
+        {
+            await invite.SendResponseAsync(refusal);
+            return;
+        }
+
+        Call call = new(this, _environment, Guid.NewGuid().ToString("N"), Interlocked.Increment(ref _lastNumber), route!, invite);
+        if (!TryAdd(call, out int count))
+        {
+            CallLog.TooManyCalls(_environment.Logger, invite.Remote.ToString(), route!.OwnerUserName, count, _environment.Limits.MaxConcurrentCallsPerOwner);
+            await invite.SendResponseAsync(invite.Request.CreateResponse(SipStatusCodes.BusyHere, "Busy Here - too many concurrent calls", SipTags.NewTag()));
+            return;
+        }
+
+        _environment.Dialogs[call.Caller.Dialog!.Id] = call.Caller;
+        CallLog.Started(_environment.Logger, call.Number, call.Caller.CallId, invite.Request.From?.Uri.ToString() ?? "", invite.Request.Uri.ToString(),
+            route!.OwnerUserName, route.Direction, route.DialplanName);
+        call.ReportStarted();
+        await _setup.RunAsync(call);
+    }
+
+    /// <summary>A request with a To tag: for one of our dialogs (§12.2.2), or answered 481.</summary>
+    internal async ValueTask OnInDialogRequestAsync(ServerTransaction transaction)
+    {
+        if (DialogId.ForIncomingRequest(transaction.Request) is not { } id || !_environment.Dialogs.TryGetValue(id, out CallLeg? leg))
+        {
+            await transaction.SendResponseAsync(transaction.Request.CreateResponse(SipStatusCodes.CallOrTransactionDoesNotExist, null, SipTags.NewTag()));
+            return;
+        }
+
+        await _inDialog.HandleAsync(leg, transaction);
+    }
+
+    /// <summary>The ACK for one of our 2xx (§13.3.1.4), or a stray one, which is dropped.</summary>
+    internal ValueTask OnAckAsync(SipRequest ack) =>
+        DialogId.ForIncomingRequest(ack) is { } id && _environment.Dialogs.TryGetValue(id, out CallLeg? leg)
+            ? leg.OnAckAsync(ack)
+            : ValueTask.CompletedTask;
+
+    /// <summary>A 2xx to an INVITE outside its transaction: a retransmission to ACK again, or a late fork to ACK and hang up (§13.2.2.4).</summary>
+    internal ValueTask OnStrayResponseAsync(SipResponse response)
+    {
+        if (!response.IsSuccess || response.CSeq?.Method != SipMethod.Invite)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (DialogId.ForResponse(response) is { } id && _environment.Dialogs.TryGetValue(id, out CallLeg? leg))
+        {
+            return leg.OnRetransmittedAnswerAsync(response);
+        }
+
+        return response.CallId is { } callId && _environment.Placed.TryGetValue(callId, out CalleeLeg? placed)
+            ? placed.RefuseLateAnswerAsync(response)
+            : ValueTask.CompletedTask;
+    }
+
+    internal void Raise(CallEvent change)
+    {
+        if (CallChanged is not { } handlers)
+        {
+            return;
+        }
+
+        foreach (Action<CallEvent> handler in handlers.GetInvocationList().Cast<Action<CallEvent>>())
+        {
+            try
+            {
+                handler(change);
+            }
+            catch (Exception e)
+            {
+                CallLog.EventHandlerFailed(_environment.Logger, e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A call ended: it leaves the table and its owner's count. Its placed legs stay findable for 64*T1, so 2xx
+    /// retransmissions and late forks are still ACKed and hung up (§13.2.2.4).
+    /// </summary>
+    internal void OnEnded(Call call, IEnumerable<CalleeLeg> placed)
+    {
+        lock (_gate)
+        {
+            if (_calls.Remove(call.Id) && _perOwner.TryGetValue(call.Route.OwnerId, out int count))
+            {
+                if (count <= 1)
+                {
+                    _perOwner.Remove(call.Route.OwnerId);
+                }
+                else
+                {
+                    _perOwner[call.Route.OwnerId] = count - 1;
+                }
+            }
+        }
+
+        List<CalleeLeg> legs = [.. placed];
+        if (legs.Count > 0)
+        {
+            ITimer? sweep = null;
+            sweep = _environment.Time.CreateTimer(_ =>
+            {
+                foreach (CalleeLeg leg in legs)
+                {
+                    _environment.Placed.TryRemove(new KeyValuePair<string, CalleeLeg>(leg.CallId, leg));
+                }
+
+                sweep?.Dispose();
+            }, null, SipTimers.Default.TransactionTimeout, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private bool TryAdd(Call call, out int count)
+    {
+        lock (_gate)
+        {
+            count = _perOwner.GetValueOrDefault(call.Route.OwnerId);
+            if (count >= _environment.Limits.MaxConcurrentCallsPerOwner)
+            {
+                return false;
+            }
+
+            _perOwner[call.Route.OwnerId] = count + 1;
+            _calls[call.Id] = call;
+            return true;
+        }
+    }
+
+    private sealed class Subscription(CallManager manager, Action<CallEvent> handler) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                manager.CallChanged -= handler;
+            }
+        }
+    }
+}

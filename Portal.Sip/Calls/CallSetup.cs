@@ -1,0 +1,132 @@
+using Portal.Sip.Dialplans;
+using Portal.Sip.Messages;
+
+namespace Portal.Sip.Calls;
+
+/// <summary>
+/// Takes a new call from its INVITE to an answer or a failure (DESIGN §5, §6): decides the plan — the route's
+/// dialplan, evaluated within the run-time cap, or "ring the called account's phones" — then runs its steps in
+/// order. <c>sys.Log</c> logs, <c>sys.Respond</c> answers the caller and stops, <c>sys.Dial</c> dials: an
+/// answer ends the plan, a failure moves on. When every step has failed the caller gets the last failure (480
+/// when nothing was dialled); when the caller cancelled, 487.
+/// </summary>
+internal sealed class CallSetup(CallEnvironment environment, DialplanCache dialplans, IProviderDirectory providers, CallDialer dialer)
+{
+    public async Task RunAsync(Call call)
+    {
+        try
+        {
+            IReadOnlyList<DialplanStep>? steps = await PlanAsync(call);
+            if (steps is not null)
+            {
+                await RunStepsAsync(call, steps);
+            }
+        }
+        catch (OperationCanceledException) when (call.SetupCancelled.IsCancellationRequested)
+        {
+            await FinishCancelledAsync(call);
+        }
+        catch (Exception e)
+        {
+            CallLog.StepFailed(environment.Logger, e, call.Number, "setting up the call");
+            await call.FailAsync(SipStatusCodes.ServerInternalError, "Server Internal Error", CallEndStatus.Failed, "internal error");
+        }
+    }
+
+    private async Task<IReadOnlyList<DialplanStep>?> PlanAsync(Call call)
+    {
+        InviteRoute route = call.Route;
+        if (route.DialplanName is not { } name)
+        {
+            // No in dialplan: ring every registered phone of the called account in parallel.
+            string text = route.AccountUsername + "@local";
+            DialLeg leg = new(route.AccountUsername, "local", null, DialRoute.Local, DialLegOptions.None, text);
+            return [new DialStep(new DialString([new DialGroup([leg])]), null, null, text)];
+        }
+
+        (RulesDialplan? dialplan, string? problem) = await dialplans.GetAsync(route.OwnerId, name, call.SetupCancelled);
+        if (dialplan is null)
+        {
+            CallLog.DialplanUnusable(environment.Logger, name, route.OwnerUserName, problem!);
+            await call.FailAsync(SipStatusCodes.ServerInternalError, "Server Internal Error - the dialplan cannot be used", CallEndStatus.Failed,
+                $"dialplan '{name}': {problem}");
+            return null;
+        }
+
+        SipRequest invite = call.Caller.Invite.Request;
+        SipUri uri = (SipUri)invite.Uri;
+        IReadOnlyList<string> providerNames = await providers.ListNamesAsync(route.OwnerId, call.SetupCancelled);
+        DialplanContext context = new(uri.User ?? "", uri.Host, invite.From?.SipUri?.User ?? "", invite.CallId ?? "", route.OwnerUserName, call.Number,
+            new DialStringContext(providerNames, environment.HostedDomains));
+        DialplanPlan plan;
+        try
+        {
+            // The regex timeout bounds one match, not a thousand rules: the whole evaluation is capped too.
+            plan = await Task.Run(() => dialplan.Evaluate(context)).WaitAsync(environment.Limits.DialplanRunTime, environment.Time);
+        }
+        catch (TimeoutException)
+        {
+            await call.FailAsync(SipStatusCodes.ServerInternalError, "Server Internal Error - the dialplan took too long", CallEndStatus.Failed,
+                $"dialplan '{name}' ran longer than {environment.Limits.DialplanRunTime.TotalSeconds:0.#} s");
+            return null;
+        }
+
+        foreach (string warning in plan.Warnings)
+        {
+            CallLog.DialplanWarning(environment.Logger, call.Number, warning);
+        }
+
+        return plan.Steps;
+    }
+
+    private async Task RunStepsAsync(Call call, IReadOnlyList<DialplanStep> steps)
+    {
+        DialResult last = DialResult.Failed(SipStatusCodes.TemporarilyUnavailable, "Temporarily Unavailable");
+        foreach (DialplanStep step in steps)
+        {
+            if (call.SetupCancelled.IsCancellationRequested)
+            {
+                break;
+            }
+
+            switch (step)
+            {
+                case LogStep log:
+                    CallLog.DialplanLog(environment.Logger, call.Number, log.Text);
+                    break;
+                case RespondStep respond:
+                    await call.FailAsync(respond.Code, respond.Reason, CallEndStatus.Failed, $"{respond.Code} {respond.Reason}");
+                    return;
+                case DialStep dial:
+                    DialResult result = await dialer.DialAsync(call, dial, call.SetupCancelled);
+                    if (result.IsAnswered)
+                    {
+                        return;
+                    }
+
+                    last = result.IsCancelled ? last : result;
+                    break;
+            }
+        }
+
+        if (call.SetupCancelled.IsCancellationRequested)
+        {
+            await FinishCancelledAsync(call);
+            return;
+        }
+
+        await call.FailAsync(last.Status, last.Reason, CallEndStatus.Failed, $"{last.Status} {last.Reason}");
+    }
+
+    /// <summary>
+    /// A CANCEL, or a BYE in the early dialog, gets the INVITE a 487 (RFC 3261 §9.2, §15); a hang-up by the call
+    /// manager gets 480.
+    /// </summary>
+    private static async Task FinishCancelledAsync(Call call)
+    {
+        string? aborted = call.AbortReason;
+        bool byCaller = aborted is null or CallManager.CallerHungUp;
+        await call.FailAsync(byCaller ? SipStatusCodes.RequestTerminated : SipStatusCodes.TemporarilyUnavailable,
+            byCaller ? "Request Terminated" : "Temporarily Unavailable", CallEndStatus.Cancelled, aborted ?? "caller cancelled");
+    }
+}

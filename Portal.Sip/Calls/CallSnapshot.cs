@@ -1,0 +1,39 @@
+namespace Portal.Sip.Calls;
+
+/// <summary>An in-progress (or just ended) call as the portal shows it and the call manager API looks it up.</summary>
+/// <param name="Id">The call's id in this service (not a SIP Call-ID).</param>
+/// <param name="Number">The short number of <c>#{sys.CallNumber}</c>.</param>
+/// <param name="OwnerId">The portal user whose dialplan routes the call.</param>
+/// <param name="OwnerUserName">That user's name (<c>sys.Username</c>).</param>
+/// <param name="Direction">Out through the caller's account, or in to a called account.</param>
+/// <param name="AccountUsername">The SIP account the call is for (the caller's, or the called one's).</param>
+/// <param name="DialplanName">The dialplan that routed it; null when the account's phones were rung directly.</param>
+/// <param name="From">The caller's From URI.</param>
+/// <param name="To">The Request-URI the caller dialled.</param>
+/// <param name="State">Where the call is.</param>
+/// <param name="StartedAt">When the INVITE arrived.</param>
+/// <param name="AnsweredAt">When the caller was sent the 200.</param>
+/// <param name="EndedAt">When it ended.</param>
+/// <param name="Legs">The caller's leg first, then every leg placed, in order.</param>
+public sealed record CallSnapshot(
+    string Id,
+    long Number,
+    string OwnerId,
+    string OwnerUserName,
+    CallDirection Direction,
+    string? AccountUsername,
+    string? DialplanName,
+    string From,
+    string To,
+    CallState State,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? AnsweredAt,
+    DateTimeOffset? EndedAt,
+    IReadOnlyList<CallLegSnapshot> Legs)
+{
+    /// <summary>The leg towards the caller.</summary>
+    public CallLegSnapshot CallerLeg => Legs[0];
+
+    /// <summary>The leg that answered; null before an answer.</summary>
+    public CallLegSnapshot? AnsweredLeg => Legs.Skip(1).FirstOrDefault(l => l.AnsweredAt is not null);
+}

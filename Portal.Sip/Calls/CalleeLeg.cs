@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Security.Cryptography;
+
+using Portal.Sip.Auth;
+using Portal.Sip.Dialogs;
+using Portal.Sip.Messages;
+using Portal.Sip.Transactions;
+
+namespace Portal.Sip.Calls;
+
+/// <summary>
+/// A leg this service places to one destination, as UAC of a new INVITE with its own Call-ID, From tag and CSeq
+/// (DESIGN §5). From takes its user from <c>fu</c> (else the caller's), its display name from <c>fd</c> (else the
+/// caller's) and its host from <c>fh</c> (else our first domain). The caller's SDP goes along under this leg's
+/// origin. When the leg is given up (another leg answered, the ring time ran out, the caller cancelled) it is
+/// CANCELled, and a 2xx that still arrives is ACKed and hung up at once (§15, RFC 3261 §13.2.2.4).
+/// </summary>
+internal sealed class CalleeLeg : CallLeg
+{
+    private readonly SipRequest _invite;
+    private int _abandoned;
+
+    public CalleeLeg(Call call, CallEnvironment environment, DialTarget target, SipRequest callerInvite, TimeSpan ringTime, TimeSpan maxDuration)
+        : base(call, environment, CallLegRole.Callee, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            target.Destination, target.RequestUri!.ToString(), FromUserFor(target, callerInvite), target.To?.SipUri?.User)
+    {
+        DialTarget = target;
+        RingTime = ringTime;
+        MaxDuration = maxDuration;
+        _invite = BuildInvite(target, callerInvite);
+    }
+
+    public DialTarget DialTarget { get; }
+
+    public TimeSpan RingTime { get; }
+
+    /// <summary>The longest the call may last if this leg answers (<c>cd</c>).</summary>
+    public TimeSpan MaxDuration { get; }
+
+    /// <summary>Whether the INVITE carried an offer; if not, the 2xx carries one and our ACK the caller's answer.</summary>
+    public bool OfferedInInvite => !_invite.Body.IsEmpty;
+
+    public InviteClientTransaction? Transaction { get; private set; }
+
+    public bool IsAbandoned => Volatile.Read(ref _abandoned) != 0;
+
+    /// <summary>Sends the INVITE; provisional responses go to <paramref name="onProvisional"/>.</summary>
+    public InviteClientTransaction Start(Action<SipResponse> onProvisional)
+    {
+        StartedAt = Environment.Time.GetUtcNow();
+        Environment.Placed[CallId] = this;
+        InviteClientTransaction transaction = (InviteClientTransaction)Environment.Layer.SendRequest(_invite, Peer);
+        transaction.ProvisionalReceived += onProvisional;
+        Transaction = transaction;
+        return transaction;
+    }
+
+    /// <summary>Gives the leg up: CANCEL (sent once a provisional has arrived, §9.1). Returns false when it already was.</summary>
+    public bool Abandon()
+    {
+        if (Interlocked.Exchange(ref _abandoned, 1) != 0)
+        {
+            return false;
+        }
+
+        if (Transaction is { } transaction)
+        {
+            _ = transaction.CancelAsync().AsTask();
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// This leg won: its dialog is made from the 2xx (§12.1.2) and registered, and the 2xx ACKed at once when the
+    /// INVITE carried the offer; otherwise the ACK waits for the caller's answer (see <see cref="CallLeg.AckRelay"/>).
+    /// </summary>
+    public async ValueTask<SipRequest?> ConfirmAsync(SipResponse answer)
+    {
+        SipDialog dialog = SipDialog.CreateUac(_invite, answer, Environment.Addresses.ContactFor(Peer), Peer);
+        Dialog = dialog;
+        Environment.Dialogs[dialog.Id] = this;
+        uint sequence = _invite.CSeq!.Number;
+        if (OfferedInInvite)
+        {
+            await SendAckAsync(sequence);
+            return null;
+        }
+
+        return dialog.CreateAck(sequence, Environment.Addresses.NewVia(Peer));
+    }
+
+    /// <summary>A 2xx from a leg (or fork) that lost: ACK it and hang up at once (§13.2.2.4, §15).</summary>
+    public async ValueTask RefuseLateAnswerAsync(SipResponse answer)
+    {
+        SipDialog dialog = SipDialog.CreateUac(_invite, answer, Environment.Addresses.ContactFor(Peer), Peer);
+        await Environment.Layer.SendAckAsync(dialog.CreateAck(_invite.CSeq!.Number, Environment.Addresses.NewVia(Peer)), Peer);
+        _ = Environment.Layer.SendRequest(dialog.CreateRequest(SipMethod.Bye, Environment.Addresses.NewVia(Peer)), Peer).Completion;
+    }
+
+    private static string FromUserFor(DialTarget target, SipRequest callerInvite) =>
+        target.Options.FromUser ?? callerInvite.From?.SipUri?.User ?? "anonymous";
+
+    private SipRequest BuildInvite(DialTarget target, SipRequest callerInvite)
+    {
+        string fromHost = target.Options.FromHost ?? (Environment.HostedDomains.Count > 0 ? Environment.HostedDomains[0] : "localhost");
+        string? displayName = target.Options.FromDisplayName ?? callerInvite.From?.DisplayName;
+        SipRequest invite = new(SipMethod.Invite, target.RequestUri!);
+        invite.Headers.Add(SipHeaderNames.Via, Environment.Addresses.NewVia(Peer).ToString());
+        int hops = Math.Min(callerInvite.MaxForwards ?? 70, 71) - 1;
+        invite.Headers.Add(SipHeaderNames.MaxForwards, hops.ToString(CultureInfo.InvariantCulture));
+        NameAddress from = new(new SipUri(fromHost, FromUser), displayName);
+        invite.Headers.Add(SipHeaderNames.From, from.WithTag(SipTags.NewTag()).ToString());
+        invite.Headers.Add(SipHeaderNames.To, target.To!.ToString());
+        invite.Headers.Add(SipHeaderNames.CallId, CallId);
+        invite.Headers.Add(SipHeaderNames.CSeq, new CSeqHeader(1, SipMethod.Invite).ToString());
+        invite.Headers.Add(SipHeaderNames.Contact, new NameAddress(Environment.Addresses.ContactFor(Peer)).ToString());
+        invite.Headers.Add(SipHeaderNames.Allow, string.Join(", ", CallManager.AllowedInDialog));
+        AddBody(invite, callerInvite.Body, BodyHeaders(callerInvite));
+        return invite;
+    }
+}

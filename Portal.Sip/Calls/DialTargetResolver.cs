@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+
+using Portal.Sip.Dialplans;
+using Portal.Sip.Messages;
+using Portal.Sip.Transport;
+
+namespace Portal.Sip.Calls;
+
+/// <summary>
+/// Turns dial-string legs into destinations (DESIGN §6 routes). A <see cref="DirectRoute"/> goes to its URI's
+/// host (an address, or a name looked up for A/AAAA records — no SRV or NAPTR, RFC 3263 is not implemented) on
+/// its port (5060 by default) over UDP, or TCP with <c>;transport=tcp</c>. A <see cref="LocalRoute"/> rings every
+/// unexpired registration of the SIP account named by the user part — any account of this service, not only the
+/// owner's, since dialling a colleague must work. A <see cref="ProviderRoute"/> is not available yet and fails
+/// with 502.
+/// </summary>
+internal sealed class DialTargetResolver(CallEnvironment environment)
+{
+    public async Task<IReadOnlyList<DialTarget>> ResolveAsync(DialLeg leg, CancellationToken cancellationToken) => leg.Route switch
+    {
+        DirectRoute direct => [await ResolveDirectAsync(leg, direct.Uri, cancellationToken)],
+        LocalRoute => await ResolveLocalAsync(leg, cancellationToken),
+        ProviderRoute => [DialTarget.Unreachable(leg, SipStatusCodes.BadGateway, "Bad Gateway - provider calls are not available yet")],
+        _ => [DialTarget.Unreachable(leg, SipStatusCodes.NotFound, "Not Found")],
+    };
+
+    private static async Task<DialTarget> ResolveDirectAsync(DialLeg leg, SipUri uri, CancellationToken cancellationToken)
+    {
+        if (uri.IsSecure || uri.Transport is { } t && !t.Equals("udp", StringComparison.OrdinalIgnoreCase) && !t.Equals("tcp", StringComparison.OrdinalIgnoreCase))
+        {
+            return DialTarget.Unreachable(leg, SipStatusCodes.BadGateway, "Bad Gateway - only sip: over UDP or TCP can be dialled");
+        }
+
+        IPAddress? address = await LookUpAsync(uri.Host, cancellationToken);
+        if (address is null)
+        {
+            return DialTarget.Unreachable(leg, SipStatusCodes.NotFound, "Not Found - unknown host " + uri.Host);
+        }
+
+        SipTransportProtocol protocol = "tcp".Equals(uri.Transport, StringComparison.OrdinalIgnoreCase) ? SipTransportProtocol.Tcp : SipTransportProtocol.Udp;
+        SipEndPoint destination = new(protocol, new IPEndPoint(address, uri.Port ?? 5060));
+        NameAddress to = new(uri.WithParameters(SipParameters.Empty));
+        return new DialTarget(uri, to, destination, leg.Options, leg.Text);
+    }
+
+    private async Task<IReadOnlyList<DialTarget>> ResolveLocalAsync(DialLeg leg, CancellationToken cancellationToken)
+    {
+        var account = await environment.Accounts.FindAsync(leg.User, cancellationToken);
+        if (account is null)
+        {
+            return [DialTarget.Unreachable(leg, SipStatusCodes.NotFound, "Not Found")];
+        }
+
+        if (!account.MayUseService)
+        {
+            return [DialTarget.Unreachable(leg, SipStatusCodes.Forbidden, "Forbidden")];
+        }
+
+        DateTime now = environment.Time.GetUtcNow().UtcDateTime;
+        string domain = environment.HostedDomains.Count > 0 ? environment.HostedDomains[0] : "localhost";
+        NameAddress to = new(new SipUri(domain, account.Username));
+        List<DialTarget> targets = [];
+        foreach (var binding in await environment.Bindings.ListAsync(account.AccountId, cancellationToken))
+        {
+            if (binding.ExpiresAt > now && SipUri.TryParse(binding.ContactUri, out SipUri? contact)
+                && SipEndPoint.TryParse(binding.ReceivedFrom, out SipEndPoint flow))
+            {
+                // The INVITE goes to the flow the REGISTER came on, so phones behind NAT are reached (RFC 5626 §5.3).
+                targets.Add(new DialTarget(contact, to, flow, leg.Options, $"{account.Username} at {binding.ContactUri}"));
+            }
+        }
+
+        return targets.Count > 0 ? targets : [DialTarget.Unreachable(leg, SipStatusCodes.TemporarilyUnavailable, "Temporarily Unavailable")];
+    }
+
+    private static async Task<IPAddress?> LookUpAsync(string host, CancellationToken cancellationToken)
+    {
+        string bare = host.Trim('[', ']');
+        if (IPAddress.TryParse(bare, out IPAddress? literal))
+        {
+            return literal;
+        }
+
+        try
+        {
+            IPAddress[] found = await Dns.GetHostAddressesAsync(bare, cancellationToken);
+            return found.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? found.FirstOrDefault();
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace Portal.Sip.Calls;
+
+/// <summary>
+/// Receives call detail records as a call progresses (DESIGN §4 CallRecord), so nothing is lost on a crash; the
+/// portal writes them to its database. Calls for one call come in order, one at a time; a failure is logged and
+/// does not affect the call.
+/// </summary>
+public interface ICallRecordSink
+{
+    ValueTask CallStartedAsync(CallSnapshot call);
+
+    ValueTask CallAnsweredAsync(CallSnapshot call);
+
+    /// <param name="call">The call as it ended.</param>
+    /// <param name="status">One of <see cref="CallEndStatus"/>.</param>
+    /// <param name="reason">Why it ended, for people: "caller hung up", "486 Busy Here", …</param>
+    ValueTask CallEndedAsync(CallSnapshot call, string status, string reason);
+}

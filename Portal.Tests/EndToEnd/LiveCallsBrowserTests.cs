@@ -1,0 +1,93 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Portal.Data;
+using Portal.Services;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.EndToEnd;
+
+/// <summary>Alice watches a real call appear on her Calls page, then hangs it up from there.</summary>
+[Trait("Category", "Browser")]
+[Collection(EndToEndCollection.Name)]
+public sealed class LiveCallsBrowserTests : IAsyncLifetime
+{
+    private readonly PortalWebFactory factory = new();
+    private IPlaywright playwright = null!;
+    private IBrowser browser = null!;
+    private Uri baseAddress = null!;
+    private PortalCaller alice = null!;
+
+    public async Task InitializeAsync()
+    {
+        baseAddress = factory.StartKestrel();
+        alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret");
+        (playwright, browser) = await Browser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        playwright.Dispose();
+        await factory.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task LiveCall_AppearsOnTheCallsPage_AndHangUpThereEndsBothLegs()
+    {
+        var calleePort = PeerProcess.FreePort();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DialplanService>().SetAsync(alice, "default",
+                $"when \"uas\" then sys.Dial(\"uas@127.0.0.1:{calleePort}[fu=xfer-#{{sys.CallNumber}}]\")");
+            var accounts = scope.ServiceProvider.GetRequiredService<SipAccountService>();
+            var account = (await accounts.ListAsync(alice)).Single();
+            await accounts.UpdateAsync(alice, account.Id, new SipAccountInput { Username = "alice", OutDialplanName = "default" });
+        }
+
+        var page = await browser.NewPageAsync();
+        await Browser.SignInAsync(page, baseAddress, "alice", "alice-password");
+        await page.GotoAsync(new Uri(baseAddress, "calls").ToString());
+        await Browser.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("#no-calls")).ToBeVisibleAsync();
+
+        // Both parties wait for the service's BYE: only the hang-up on the page ends this call.
+        await using var callee = PeerProcess.Start("sipp", SippArguments("call-uas-answer.xml", calleePort, remote: null));
+        await using var caller = PeerProcess.Start("sipp", SippArguments("call-uac-auth-callee-hangs-up.xml", PeerProcess.FreePort(),
+            remote: $"127.0.0.1:{factory.SipPort}", "-s", "uas", "-au", "alice", "-ap", "s3cret"));
+
+        var call = page.Locator(".live-call");
+        await Assertions.Expect(call.Locator(".call-state")).ToHaveTextAsync("Answered", new() { Timeout = 15_000 });
+        await Assertions.Expect(call.Locator(".call-leg")).ToHaveCountAsync(2);
+        await Assertions.Expect(call.Locator(".call-leg").Nth(1)).ToContainTextAsync("xfer-1");
+
+        await call.Locator("button.hang-up").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Hang up", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#no-calls")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await caller.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await callee.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(caller.ExitCode == 0, caller.Output);
+        Assert.True(callee.ExitCode == 0, callee.Output);
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var record = await db.CallRecords.SingleAsync();
+        Assert.Contains("hung up from the portal by alice", record.HangupReason);
+        Assert.Contains(await db.AuditEntries.ToListAsync(), a => a.Action == "call.hangup" && a.Actor == "alice");
+    }
+
+    private static List<string> SippArguments(string scenario, int localPort, string? remote, params string[] extra)
+    {
+        var logs = Directory.CreateTempSubdirectory("sipp-live-").FullName;
+        var arguments = new List<string>();
+        if (remote is not null)
+        {
+            arguments.Add(remote);
+        }
+
+        arguments.AddRange(["-sf", Sipp.Scenario(scenario), "-i", "127.0.0.1", "-p", localPort.ToString(CultureInfo.InvariantCulture), "-t", "u1",
+            "-m", "1", "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err", "-error_file", Path.Combine(logs, "errors.log")]);
+        arguments.AddRange(extra);
+        return arguments;
+    }
+}

@@ -1,0 +1,76 @@
+using Portal.Sip.Calls;
+using Portal.SipIntegration;
+
+namespace Portal.Services;
+
+/// <summary>
+/// In-progress calls for the portal: the caller's own (admins: everyone's), live events filtered the same way,
+/// and hang-up with an ownership check and an audit entry. Empty when the SIP service is not running.
+/// </summary>
+public sealed class LiveCallService(IServiceProvider services, AuditLog audit)
+{
+    private CallManager? Manager
+    {
+        get
+        {
+            try
+            {
+                return services.GetService<SipHostedService>()?.Calls;
+            }
+            catch (InvalidOperationException)
+            {
+                // Configured but not started (yet, or any more).
+                return null;
+            }
+        }
+    }
+
+    public bool IsAvailable => Manager is not null;
+
+    public IReadOnlyList<CallSnapshot> List(PortalCaller caller) =>
+        Manager?.GetCalls(caller.IsAdmin ? null : caller.UserId) ?? [];
+
+    /// <summary>Follows the calls this caller may see; dispose the result to stop.</summary>
+    public IDisposable Subscribe(PortalCaller caller, Action<CallEvent> onChange)
+    {
+        var manager = Manager;
+        if (manager is null)
+        {
+            return NoSubscription.Instance;
+        }
+
+        return manager.Subscribe(e =>
+        {
+            if (caller.IsAdmin || e.Call.OwnerId == caller.UserId)
+            {
+                onChange(e);
+            }
+        });
+    }
+
+    public async Task HangUpAsync(PortalCaller caller, string callId, string? sourceIp = null)
+    {
+        var manager = Manager;
+        var call = manager?.Find(callId);
+        if (manager is null || call is null || (!caller.IsAdmin && call.OwnerId != caller.UserId))
+        {
+            throw new PortalNotFoundException("The call");
+        }
+
+        if (!await manager.HangUpAsync(callId, $"hung up from the portal by {caller.UserName}"))
+        {
+            throw new PortalNotFoundException("The call");
+        }
+
+        await audit.WriteAsync(caller.AuditName, "call.hangup", $"{call.From} → {call.To}", $"call {call.Number}, owner {call.OwnerUserName}", sourceIp);
+    }
+
+    private sealed class NoSubscription : IDisposable
+    {
+        public static readonly NoSubscription Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+}

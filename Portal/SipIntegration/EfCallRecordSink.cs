@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Sip.Calls;
+using SipCallDirection = Portal.Sip.Calls.CallDirection;
+
+namespace Portal.SipIntegration;
+
+/// <summary>
+/// Call detail records in the portal database (DESIGN §4 CallRecord), written as the call progresses: a row when
+/// it starts, updated when it is answered and when it ends, so a crash loses at most the last step.
+/// </summary>
+public sealed class EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactory) : ICallRecordSink
+{
+    private const int TextLength = 256;
+
+    // The row of each call in progress; the call manager calls one call's methods in order, one at a time.
+    private readonly ConcurrentDictionary<string, long> rows = new(StringComparer.Ordinal);
+
+    public async ValueTask CallStartedAsync(CallSnapshot call)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var record = new CallRecord
+        {
+            OwnerId = call.OwnerId,
+            CallerCallId = Cut(call.CallerLeg.CallId),
+            Direction = call.Direction == SipCallDirection.Inbound ? Data.Entities.CallDirection.Inbound : Data.Entities.CallDirection.Outbound,
+            From = Cut(call.From),
+            To = Cut(call.To),
+            DialplanName = call.DialplanName,
+            StartedAt = call.StartedAt.UtcDateTime,
+            Status = CallStatus.InProgress,
+        };
+        db.CallRecords.Add(record);
+        await db.SaveChangesAsync();
+        rows[call.Id] = record.Id;
+    }
+
+    public async ValueTask CallAnsweredAsync(CallSnapshot call)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        if (await FindAsync(db, call) is not { } record)
+        {
+            return;
+        }
+
+        record.AnsweredAt = call.AnsweredAt?.UtcDateTime;
+        record.CalleeCallId = call.AnsweredLeg?.CallId is { } callee ? Cut(callee) : null;
+        record.Status = CallStatus.Answered;
+        await db.SaveChangesAsync();
+    }
+
+    public async ValueTask CallEndedAsync(CallSnapshot call, string status, string reason)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var record = await FindAsync(db, call);
+        rows.TryRemove(call.Id, out _);
+        if (record is null)
+        {
+            return;
+        }
+
+        record.AnsweredAt ??= call.AnsweredAt?.UtcDateTime;
+        record.CalleeCallId ??= call.AnsweredLeg?.CallId is { } callee ? Cut(callee) : null;
+        record.EndedAt = (call.EndedAt ?? DateTimeOffset.UtcNow).UtcDateTime;
+        record.Status = Enum.TryParse<CallStatus>(status, out var parsed) ? parsed : CallStatus.Failed;
+        record.HangupReason = Cut(reason);
+        record.DurationSeconds = call.AnsweredAt is { } answered && call.EndedAt is { } ended
+            ? (int)Math.Round((ended - answered).TotalSeconds)
+            : null;
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<CallRecord?> FindAsync(PortalDbContext db, CallSnapshot call) =>
+        rows.TryGetValue(call.Id, out var id)
+            ? await db.CallRecords.FindAsync(id)
+            : await db.CallRecords.Where(c => c.OwnerId == call.OwnerId && c.CallerCallId == call.CallerLeg.CallId)
+                .OrderByDescending(c => c.StartedAt).FirstOrDefaultAsync();
+
+    private static string Cut(string text) => text.Length > TextLength ? text[..TextLength] : text;
+}
