@@ -43,6 +43,9 @@ public sealed class SipOptions
     /// <summary>The longest a dialplan may take to decide a call before the caller gets 500.</summary>
     public int DialplanRunTimeMilliseconds { get; set; } = 2000;
 
+    /// <summary>How often (seconds) the providers to register are re-read, so a change takes effect.</summary>
+    public int ProviderScanSeconds { get; set; } = 15;
+
     public IReadOnlyList<string> DomainList =>
         Domains.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Portal.Sip.Auth;
 using Portal.Sip.Calls;
 using Portal.Sip.Dialogs;
+using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
 using Portal.Sip.Transport;
@@ -19,12 +20,16 @@ public sealed class SipServer : IAsyncDisposable
 {
     private readonly SipTransport transport;
 
-    private SipServer(SipTransport transport, SipRegistrar registrar, CallManager calls)
+    private SipServer(SipTransport transport, SipRegistrar registrar, CallManager calls, ProviderRegistrationClient? providerRegistrations)
     {
         this.transport = transport;
         Registrar = registrar;
         Calls = calls;
+        ProviderRegistrations = providerRegistrations;
     }
+
+    /// <summary>Keeps providers' outbound registrations; null when no store was given.</summary>
+    public ProviderRegistrationClient? ProviderRegistrations { get; }
 
     public SipRegistrar Registrar { get; }
 
@@ -41,7 +46,8 @@ public sealed class SipServer : IAsyncDisposable
         IProviderDirectory providers,
         ICallRecordSink records,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        IProviderRegistrationStore? providerRegistrations = null)
     {
         var listen = ParseListen(options.Listen);
         var registrar = new SipRegistrar(bindings, time);
@@ -62,7 +68,10 @@ public sealed class SipServer : IAsyncDisposable
         var layer = new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>());
         calls.Attach(layer);
         layerReady.SetResult(layer);
-        return new SipServer(transport, registrar, calls);
+        var registrations = providerRegistrations is null ? null : new ProviderRegistrationClient(layer, transport.LocalEndPoints,
+            options.PublicAddress, providerRegistrations, time, loggers.CreateLogger<ProviderRegistrationClient>(),
+            TimeSpan.FromSeconds(Math.Max(1, options.ProviderScanSeconds)));
+        return new SipServer(transport, registrar, calls, registrations);
     }
 
     /// <summary>Parses <c>Sip:Listen</c>: comma-separated <c>transport:address:port</c>.</summary>

@@ -20,10 +20,11 @@ public sealed partial class ProviderRegistrationClient(
     string? publicAddress,
     IProviderRegistrationStore store,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    TimeSpan? scanInterval = null)
 {
     /// <summary>How often the provider list is re-read, so new or changed providers start registering.</summary>
-    public static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(15);
+    public TimeSpan ScanInterval { get; } = scanInterval ?? TimeSpan.FromSeconds(15);
 
     /// <summary>Wait after a failure before trying that provider again.</summary>
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(60);

@@ -113,6 +113,12 @@ public sealed partial class ProviderService(
             throw new PortalValidationException(nameof(input.RegisterExpirySeconds), "Choose a registration interval from 60 to 86400 seconds.");
         }
 
+        if (input.Register && !provider.Register)
+        {
+            provider.RegistrationState = ProviderRegistrationState.Registering;
+            provider.RegistrationError = null;
+        }
+
         provider.Register = input.Register;
         provider.RegisterExpirySeconds = input.RegisterExpirySeconds;
         if (!input.Register)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Portal.Sip.Auth;
 using Portal.Sip.Calls;
 using Portal.Sip.Hosting;
+using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transport;
 
@@ -15,6 +16,7 @@ public sealed partial class SipHostedService(
     IDialplanSource dialplans,
     IProviderDirectory providers,
     ICallRecordSink callRecords,
+    IProviderRegistrationStore providerRegistrations,
     SipRegistrationEvents registrationEvents,
     TimeProvider time,
     ILoggerFactory loggers,
@@ -36,11 +38,12 @@ public sealed partial class SipHostedService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        server = SipServer.Start(options.Value, accounts, bindings, dialplans, providers, callRecords, time, loggers);
+        server = SipServer.Start(options.Value, accounts, bindings, dialplans, providers, callRecords, time, loggers, providerRegistrations);
         server.Registrar.BindingsChanged += registrationEvents.Publish;
         LogListening(logger, string.Join(", ", server.LocalEndPoints), options.Value.EffectiveRealm);
         stopping = new CancellationTokenSource();
-        sweeper = SweepExpiredAsync(server.Registrar, stopping.Token);
+        sweeper = Task.WhenAll(SweepExpiredAsync(server.Registrar, stopping.Token),
+            server.ProviderRegistrations?.RunAsync(stopping.Token) ?? Task.CompletedTask);
         return Task.CompletedTask;
     }
 

@@ -1,5 +1,6 @@
 using Portal.Sip.Auth;
 using Portal.Sip.Calls;
+using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
 
 namespace Portal.SipIntegration;
@@ -14,6 +15,7 @@ public static class SipIntegrationServiceCollectionExtensions
         services.AddSingleton<IDialplanSource, EfDialplanSource>();
         services.AddSingleton<IProviderDirectory, EfProviderDirectory>();
         services.AddSingleton<ICallRecordSink, EfCallRecordSink>();
+        services.AddSingleton<IProviderRegistrationStore, EfProviderRegistrationStore>();
         services.AddSingleton<SipHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<SipHostedService>());
         return services;
