@@ -25,7 +25,7 @@ internal sealed class CallDialer(CallEnvironment environment, DialTargetResolver
             {
                 foreach (DialLeg leg in group.Legs)
                 {
-                    targets.AddRange(await resolver.ResolveAsync(leg, cancelled));
+                    targets.AddRange(await resolver.ResolveAsync(leg, call.Route.OwnerId, cancelled));
                 }
             }
             catch (OperationCanceledException)

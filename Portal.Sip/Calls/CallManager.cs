@@ -48,7 +48,7 @@ public sealed class CallManager
     {
         _environment = new CallEnvironment(addresses, domains, hostedDomains, accounts, bindings, records, limits, time, logger);
         _router = new InviteRouter(authenticator, _environment);
-        _setup = new CallSetup(_environment, new DialplanCache(dialplans), providers, new CallDialer(_environment, new DialTargetResolver(_environment)));
+        _setup = new CallSetup(_environment, new DialplanCache(dialplans), providers, new CallDialer(_environment, new DialTargetResolver(_environment, providers)));
         _inDialog = new InDialogRequests(_environment);
     }
 

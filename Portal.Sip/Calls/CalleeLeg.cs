@@ -17,8 +17,9 @@ namespace Portal.Sip.Calls;
 /// </summary>
 internal sealed class CalleeLeg : CallLeg
 {
-    private readonly SipRequest _invite;
+    private SipRequest _invite;
     private int _abandoned;
+    private bool _authenticated;
 
     public CalleeLeg(Call call, CallEnvironment environment, DialTarget target, SipRequest callerInvite, TimeSpan ringTime, TimeSpan maxDuration)
         : base(call, environment, CallLegRole.Callee, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
@@ -49,8 +50,36 @@ internal sealed class CalleeLeg : CallLeg
     {
         StartedAt = Environment.Time.GetUtcNow();
         Environment.Placed[CallId] = this;
-        InviteClientTransaction transaction = (InviteClientTransaction)Environment.Layer.SendRequest(_invite, Peer);
-        transaction.ProvisionalReceived += onProvisional;
+        InviteClientTransaction transaction = (InviteClientTransaction)Environment.Layer.SendRequest(_invite, Peer, onProvisional);
+        Transaction = transaction;
+        return transaction;
+    }
+
+    /// <summary>
+    /// A provider challenged the INVITE (401/407): send it again with the provider's credentials (RFC 3261 §22.2),
+    /// same Call-ID, From tag and To, the next CSeq and a new branch. Null when there is nothing (more) to answer
+    /// with: no provider, no credentials, a second challenge, or a scheme this service cannot answer.
+    /// </summary>
+    public InviteClientTransaction? RetryWithCredentials(SipResponse challenge, Action<SipResponse> onProvisional)
+    {
+        if (_authenticated || IsAbandoned || DialTarget.Provider is not { AuthUsername: { } user, Password: { } password })
+        {
+            return null;
+        }
+
+        var retry = new SipRequest(SipMethod.Invite, _invite.Uri, _invite.Headers.Clone(), _invite.Body);
+        retry.Headers.Set(SipHeaderNames.Via, Environment.Addresses.NewVia(Peer).ToString());
+        retry.Headers.Set(SipHeaderNames.CSeq, new CSeqHeader(_invite.CSeq!.Number + 1, SipMethod.Invite).ToString());
+        if (DigestClient.Answer(challenge, retry, user, password) is not { } answer)
+        {
+            return null;
+        }
+
+        retry.Headers.Add(challenge.StatusCode == SipStatusCodes.ProxyAuthenticationRequired
+            ? SipHeaderNames.ProxyAuthorization : SipHeaderNames.Authorization, answer);
+        _authenticated = true;
+        _invite = retry;
+        var transaction = (InviteClientTransaction)Environment.Layer.SendRequest(retry, Peer, onProvisional);
         Transaction = transaction;
         return transaction;
     }

@@ -79,11 +79,18 @@ internal sealed class DialGroupAttempt(Call call, CallEnvironment environment)
             }
 
             CallLog.Dialling(environment.Logger, call.Number, leg.Target, leg.CallId);
-            var transaction = leg.Start(response => _ = call.OnProvisionalAsync(leg, response));
+            void OnProvisional(SipResponse provisional) => _ = call.OnProvisionalAsync(leg, provisional);
+            var transaction = leg.Start(OnProvisional);
             SipResponse response;
             using (environment.Time.CreateTimer(_ => OnRingTimeout(leg), null, leg.RingTime, Timeout.InfiniteTimeSpan))
             {
                 response = await transaction.Completion;
+                // A provider's challenge is answered once with its credentials (DESIGN §5).
+                if (response.StatusCode is SipStatusCodes.Unauthorized or SipStatusCodes.ProxyAuthenticationRequired
+                    && leg.RetryWithCredentials(response, OnProvisional) is { } retry)
+                {
+                    response = await retry.Completion;
+                }
             }
 
             if (!response.IsSuccess)

@@ -16,7 +16,8 @@ internal sealed record DialTarget(
     DialLegOptions Options,
     string Text,
     int FailureStatus = 0,
-    string? FailureReason = null)
+    string? FailureReason = null,
+    ProviderDialInfo? Provider = null)
 {
     public bool IsReachable => FailureStatus == 0;
 

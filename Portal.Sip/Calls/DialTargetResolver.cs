@@ -12,18 +12,41 @@ namespace Portal.Sip.Calls;
 /// host (an address, or a name looked up for A/AAAA records — no SRV or NAPTR, RFC 3263 is not implemented) on
 /// its port (5060 by default) over UDP, or TCP with <c>;transport=tcp</c>. A <see cref="LocalRoute"/> rings every
 /// unexpired registration of the SIP account named by the user part — any account of this service, not only the
-/// owner's, since dialling a colleague must work. A <see cref="ProviderRoute"/> is not available yet and fails
-/// with 502.
+/// owner's, since dialling a colleague must work. A <see cref="ProviderRoute"/> goes to the owner's provider's
+/// server with the dialled user, carrying the provider's credentials for its challenge and its From user/host.
 /// </summary>
-internal sealed class DialTargetResolver(CallEnvironment environment)
+internal sealed class DialTargetResolver(CallEnvironment environment, IProviderDirectory providers)
 {
-    public async Task<IReadOnlyList<DialTarget>> ResolveAsync(DialLeg leg, CancellationToken cancellationToken) => leg.Route switch
+    public async Task<IReadOnlyList<DialTarget>> ResolveAsync(DialLeg leg, string ownerId, CancellationToken cancellationToken) => leg.Route switch
     {
         DirectRoute direct => [await ResolveDirectAsync(leg, direct.Uri, cancellationToken)],
         LocalRoute => await ResolveLocalAsync(leg, cancellationToken),
-        ProviderRoute => [DialTarget.Unreachable(leg, SipStatusCodes.BadGateway, "Bad Gateway - provider calls are not available yet")],
+        ProviderRoute provider => [await ResolveProviderAsync(leg, ownerId, provider.ProviderName, cancellationToken)],
         _ => [DialTarget.Unreachable(leg, SipStatusCodes.NotFound, "Not Found")],
     };
+
+    private async Task<DialTarget> ResolveProviderAsync(DialLeg leg, string ownerId, string name, CancellationToken cancellationToken)
+    {
+        if (await providers.FindAsync(ownerId, name, cancellationToken) is not { } provider)
+        {
+            return DialTarget.Unreachable(leg, SipStatusCodes.NotFound, $"Not Found - no provider named {name}");
+        }
+
+        var uri = provider.Server.WithUser(leg.User);
+        var target = await ResolveDirectAsync(leg, uri, cancellationToken);
+        if (!target.IsReachable)
+        {
+            return target;
+        }
+
+        // The provider's From user and host stand unless the dial string set its own (fu, fh).
+        var options = leg.Options with
+        {
+            FromUser = leg.Options.FromUser ?? provider.FromUser,
+            FromHost = leg.Options.FromHost ?? provider.FromHost ?? provider.Server.Host,
+        };
+        return target with { Options = options, Provider = provider, Text = $"{leg.User}@{name}" };
+    }
 
     private static async Task<DialTarget> ResolveDirectAsync(DialLeg leg, SipUri uri, CancellationToken cancellationToken)
     {

@@ -7,4 +7,7 @@ namespace Portal.Sip.Calls;
 public interface IProviderDirectory
 {
     ValueTask<IReadOnlyList<string>> ListNamesAsync(string ownerId, CancellationToken cancellationToken = default);
+
+    /// <summary>The owner's provider of that name, with its credentials, or null.</summary>
+    ValueTask<ProviderDialInfo?> FindAsync(string ownerId, string name, CancellationToken cancellationToken = default);
 }

@@ -49,9 +49,10 @@ public sealed class SipTransactionLayer
     /// <summary>
     /// Sends a request in a new client transaction (§17.1). The request must carry a top Via with a fresh
     /// <see cref="NewBranch"/> branch and a CSeq. An ACK is no transaction: send the ACK for a 2xx with
-    /// <see cref="SendAckAsync"/>.
+    /// <see cref="SendAckAsync"/>. <paramref name="onProvisional"/> is attached before the request leaves, so a
+    /// provisional response from a fast peer cannot arrive before anyone listens for it.
     /// </summary>
-    public ClientTransaction SendRequest(SipRequest request, SipEndPoint destination)
+    public ClientTransaction SendRequest(SipRequest request, SipEndPoint destination, Action<SipResponse>? onProvisional = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Method == SipMethod.Ack)
@@ -71,6 +72,11 @@ public sealed class SipTransactionLayer
         if (!_client.TryAdd(key, transaction))
         {
             throw new InvalidOperationException($"A client transaction with branch {key.Branch} is already in progress.");
+        }
+
+        if (onProvisional is not null)
+        {
+            transaction.ProvisionalReceived += onProvisional;
         }
 
         transaction.Start();

@@ -132,6 +132,29 @@ public sealed class CallTests : IAsyncLifetime
     private Portal.Sip.Calls.CallManager Calls => factory.Services.GetRequiredService<SipHostedService>().Calls;
 
     /// <summary>A leg whose From user is xfer-&lt;call number&gt;, as DESIGN §2 dials the voice app.</summary>
+    [Fact]
+    public async Task ThroughAProvider_ItsChallengeIsAnsweredWithTheProviderCredentials()
+    {
+        var port = PeerProcess.FreePort();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ProviderService>().CreateAsync(alice, new ProviderInput
+            {
+                Name = "trunk", Server = $"127.0.0.1:{port}", AuthUsername = "acct1", Password = "pr0vider-secret", FromUser = "15550001",
+            });
+        }
+
+        await UseOutDialplanAsync("${dst}@trunk");
+        await using var provider = StartCallee("provider-uas-auth.xml", port, calls: 1);
+
+        var (exit, output) = await CallAsync("call-uac-auth.xml", calls: 1);
+
+        Assert.True(exit == 0, output + "\n--- provider ---\n" + provider.Output);
+        await AssertCalleeSucceededAsync(provider);
+        var record = Assert.Single(await WaitForRecordsAsync(1));
+        Assert.Equal(CallStatus.Completed, record.Status);
+    }
+
     private static string Leg(string leg) => leg + "[fu=xfer-#{sys.CallNumber}]";
 
     private Task<(int ExitCode, string Output)> CallAsync(string scenario, int calls) =>

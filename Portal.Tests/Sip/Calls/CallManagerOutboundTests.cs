@@ -1,5 +1,6 @@
 using Portal.Sip.Calls;
 using Portal.Sip.Messages;
+using Portal.Tests.Sip.Auth;
 using Portal.Tests.Sip.Transactions;
 using static Portal.Tests.Sip.Calls.CallTestMessages;
 
@@ -245,14 +246,42 @@ public sealed class CallManagerOutboundTests
     }
 
     [Fact]
-    public async Task ProviderLeg_IsNotAvailableYet_AndFailsWith502()
+    public async Task ProviderLeg_ChallengedWith407_IsSentAgainWithTheProvidersCredentials()
     {
-        bench.Providers.Names.Add("myprovider");
-        bench.Dialplans.Set("owner-1", "default", "when \"232\" then sys.Dial(\"${dst}@myprovider\")");
+        bench.Providers.Providers["myprovider"] = new ProviderDialInfo("myprovider", Portal.Sip.Messages.SipUri.Parse("sip:192.0.2.50:5080"),
+            "acct1", "pr0vider-secret", "15550001", null);
+        bench.Dialplans.Set("owner-1", "default", "when \"232\" then sys.Dial(\"5551234@myprovider\")");
+        var mark = bench.Sender.Count;
+
+        await bench.CallAsAliceAsync("232");
+        var (first, provider) = await bench.PlacedInviteAsync(mark);
+        Assert.Equal("sip:5551234@192.0.2.50:5080", first.Uri.ToString());
+        Assert.Equal("15550001", first.From!.SipUri!.User);
+        Assert.Equal("192.0.2.50", first.From.SipUri.Host);
+        var challenge = CallTestMessages.Respond(first, 407, "prov1");
+        challenge.Headers.Add("Proxy-Authenticate", "Digest realm=\"provider.test\", nonce=\"abc\", algorithm=MD5, qop=\"auth\"");
+        await bench.ReceiveAsync(challenge, provider);
+
+        var (second, _) = await bench.Sender.WaitForAsync<Portal.Sip.Messages.SipRequest>(
+            r => r.Method.Name == "INVITE" && r.CallId == first.CallId && r.CSeq!.Number == 2, mark);
+        var credentials = Assert.Single(second.ProxyAuthorizations);
+        Assert.Equal("acct1", credentials.Username);
+        Assert.Equal(first.From.Tag, second.From!.Tag);
+        Assert.NotEqual(first.TopVia!.Branch, second.TopVia!.Branch);
+        // The answer is what RFC 2617 gives for the provider's password, computed here independently.
+        Assert.Equal(TestDigestClient.Response("MD5", "acct1", "provider.test", "pr0vider-secret", "INVITE", second.Uri.ToString(), "abc",
+            "auth", credentials.NonceCount!, credentials.Cnonce!), credentials.Response);
+    }
+
+    [Fact]
+    public async Task ProviderLeg_UnknownProvider_FailsWith404()
+    {
+        bench.Providers.Names.Add("gone");
+        bench.Dialplans.Set("owner-1", "default", "when \"232\" then sys.Dial(\"${dst}@gone\")");
 
         await bench.CallAsAliceAsync("232");
 
-        var (failed, _) = await bench.Sender.WaitForResponseAsync(502, "a-leg-1");
-        Assert.Equal("Bad Gateway - provider calls are not available yet", failed.ReasonPhrase);
+        var (failed, _) = await bench.Sender.WaitForResponseAsync(404, "a-leg-1");
+        Assert.Equal("Not Found - no provider named gone", failed.ReasonPhrase);
     }
 }

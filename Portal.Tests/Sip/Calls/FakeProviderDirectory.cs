@@ -6,6 +6,11 @@ internal sealed class FakeProviderDirectory : IProviderDirectory
 {
     public List<string> Names { get; } = [];
 
+    public Dictionary<string, ProviderDialInfo> Providers { get; } = [];
+
+    public ValueTask<ProviderDialInfo?> FindAsync(string ownerId, string name, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Providers.GetValueOrDefault(name));
+
     public ValueTask<IReadOnlyList<string>> ListNamesAsync(string ownerId, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<IReadOnlyList<string>>([.. Names]);
+        ValueTask.FromResult<IReadOnlyList<string>>([.. Names, .. Providers.Keys]);
 }
