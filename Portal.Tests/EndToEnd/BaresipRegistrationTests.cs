@@ -1,4 +1,8 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Portal.Data;
+using Portal.Data.Entities;
 using Portal.Services;
 using Portal.Tests.Infrastructure;
 
@@ -25,6 +29,39 @@ public sealed class BaresipRegistrationTests : IAsyncLifetime
         await browser.DisposeAsync();
         playwright.Dispose();
         await factory.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Baresip_RegisteredToAnAccount_IsReachedThroughLocal()
+    {
+        var alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret");
+        await factory.CreateUserWithSipAccountAsync("bob", "bob", "b0bsecret");
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DialplanService>().SetAsync(alice, "default", "when \"bob\" then sys.Dial(\"bob@local\")");
+            var accounts = scope.ServiceProvider.GetRequiredService<SipAccountService>();
+            var account = (await accounts.ListAsync(alice)).Single();
+            await accounts.UpdateAsync(alice, account.Id, new SipAccountInput { Username = "alice", OutDialplanName = "default" });
+        }
+
+        await using var phone = Baresip.Start("bob", "b0bsecret", factory.SipPort);
+        await phone.Process.WaitForOutputAsync("200 OK", TimeSpan.FromSeconds(20));
+
+        var (exit, output) = await Sipp.RunAsync("call-uac-auth-to-phone.xml", factory.SipPort, service: "bob", authUser: "alice",
+            authPassword: "s3cret", extra: ["-d", "1000"]);
+
+        Assert.True(exit == 0, output + "\n--- baresip ---\n" + phone.Process.Output);
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        CallRecord? record;
+        while ((record = await db.CallRecords.AsNoTracking().SingleOrDefaultAsync(r => r.EndedAt != null)) is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.NotNull(record);
+        Assert.NotNull(record.AnsweredAt);
+        Assert.Equal(CallStatus.Completed, record.Status);
     }
 
     [Fact]
