@@ -81,6 +81,7 @@ public static class PortalServiceCollectionExtensions
         services.AddSingleton<LiveCallService>();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<SipRegistrationEvents>();
+        services.AddSingleton<ProviderStatusEvents>();
         services.AddScoped<PortalDatabaseInitializer>();
         // Registered before the SIP service so open records are closed before new calls arrive.
         services.AddHostedService<CallRecordRecovery>();

@@ -18,6 +18,7 @@ public sealed partial class SipHostedService(
     ICallRecordSink callRecords,
     IProviderRegistrationStore providerRegistrations,
     SipRegistrationEvents registrationEvents,
+    ProviderStatusEvents providerStatusEvents,
     TimeProvider time,
     ILoggerFactory loggers,
     ILogger<SipHostedService> logger) : IHostedService, IAsyncDisposable
@@ -40,6 +41,11 @@ public sealed partial class SipHostedService(
     {
         server = SipServer.Start(options.Value, accounts, bindings, dialplans, providers, callRecords, time, loggers, providerRegistrations);
         server.Registrar.BindingsChanged += registrationEvents.Publish;
+        if (server.ProviderRegistrations is { } registrationClient)
+        {
+            registrationClient.StatusChanged += (providerId, _) => providerStatusEvents.Publish(providerId);
+        }
+
         LogListening(logger, string.Join(", ", server.LocalEndPoints), options.Value.EffectiveRealm);
         stopping = new CancellationTokenSource();
         sweeper = Task.WhenAll(SweepExpiredAsync(server.Registrar, stopping.Token),

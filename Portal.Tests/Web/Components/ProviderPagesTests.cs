@@ -52,4 +52,27 @@ public sealed class ProviderPagesTests : IAsyncLifetime
         cut.Find("#save-provider").Click();
         cut.WaitForAssertion(() => Assert.Single(host.Get<ProviderService>().ListAsync(alice).GetAwaiter().GetResult()));
     }
+
+    [Fact]
+    public async Task List_RegistrationResult_AppearsWithoutAReload()
+    {
+        var created = await host.Get<ProviderService>().CreateAsync(alice, new ProviderInput
+        {
+            Name = "trunk", Server = "sip.example.com", AuthUsername = "acct", Password = "pw", Register = true,
+        });
+        var cut = ctx.RenderWithProviders<ProviderList>();
+        cut.WaitForAssertion(() => Assert.Contains("Registering", cut.Find("td.provider-registration").TextContent));
+
+        await using (var db = await host.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Data.PortalDbContext>>().CreateDbContextAsync())
+        {
+            var row = await db.SipProviders.FindAsync(created.Id);
+            row!.RegistrationState = Portal.Data.Entities.ProviderRegistrationState.Failed;
+            row.RegistrationError = "403 Forbidden (check the user name and password)";
+            await db.SaveChangesAsync();
+        }
+
+        host.Get<Portal.SipIntegration.ProviderStatusEvents>().Publish(created.Id);
+
+        cut.WaitForAssertion(() => Assert.Contains("403 Forbidden", cut.Find("td.provider-registration").TextContent));
+    }
 }

@@ -1,10 +1,10 @@
 namespace Portal.SipIntegration;
 
 /// <summary>
-/// Fan-out of "this account's registrations changed" from the registrar to live portal views. Subscribers get
-/// an <see cref="IDisposable"/> and must dispose it (components do in Dispose).
+/// Fan-out of "the item with this id changed" from the SIP service to live portal views. Subscribers get an
+/// <see cref="IDisposable"/> and must dispose it (components do in Dispose).
 /// </summary>
-public sealed class SipRegistrationEvents
+public abstract class ChangeEvents
 {
     private readonly Lock gate = new();
     private ImmutableSubscribers subscribers = new([]);
@@ -37,8 +37,14 @@ public sealed class SipRegistrationEvents
 
     private sealed record ImmutableSubscribers(Action<int>[] Handlers);
 
-    private sealed class Subscription(SipRegistrationEvents owner, Action<int> handler) : IDisposable
+    private sealed class Subscription(ChangeEvents owner, Action<int> handler) : IDisposable
     {
         public void Dispose() => owner.Unsubscribe(handler);
     }
 }
+
+/// <summary>A SIP account's registrations changed (added, refreshed, removed, expired); the id is the account's.</summary>
+public sealed class SipRegistrationEvents : ChangeEvents;
+
+/// <summary>A provider's outbound registration status changed; the id is the provider's.</summary>
+public sealed class ProviderStatusEvents : ChangeEvents;
