@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 using Portal.Sip.Dialplans;
 using Portal.Sip.Messages;
 using Portal.Sip.Transport;
@@ -55,14 +52,11 @@ internal sealed class DialTargetResolver(CallEnvironment environment, IProviderD
             return DialTarget.Unreachable(leg, SipStatusCodes.BadGateway, "Bad Gateway - only sip: over UDP or TCP can be dialled");
         }
 
-        IPAddress? address = await LookUpAsync(uri.Host, cancellationToken);
-        if (address is null)
+        if (await SipDestinationResolver.ResolveAsync(uri, cancellationToken) is not { } destination)
         {
             return DialTarget.Unreachable(leg, SipStatusCodes.NotFound, "Not Found - unknown host " + uri.Host);
         }
 
-        SipTransportProtocol protocol = "tcp".Equals(uri.Transport, StringComparison.OrdinalIgnoreCase) ? SipTransportProtocol.Tcp : SipTransportProtocol.Udp;
-        SipEndPoint destination = new(protocol, new IPEndPoint(address, uri.Port ?? 5060));
         NameAddress to = new(uri.WithParameters(SipParameters.Empty));
         return new DialTarget(uri, to, destination, leg.Options, leg.Text);
     }
@@ -95,24 +89,5 @@ internal sealed class DialTargetResolver(CallEnvironment environment, IProviderD
         }
 
         return targets.Count > 0 ? targets : [DialTarget.Unreachable(leg, SipStatusCodes.TemporarilyUnavailable, "Temporarily Unavailable")];
-    }
-
-    private static async Task<IPAddress?> LookUpAsync(string host, CancellationToken cancellationToken)
-    {
-        string bare = host.Trim('[', ']');
-        if (IPAddress.TryParse(bare, out IPAddress? literal))
-        {
-            return literal;
-        }
-
-        try
-        {
-            IPAddress[] found = await Dns.GetHostAddressesAsync(bare, cancellationToken);
-            return found.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? found.FirstOrDefault();
-        }
-        catch (SocketException)
-        {
-            return null;
-        }
     }
 }

@@ -53,6 +53,8 @@ public sealed partial class SipRequestDispatcher(
             }
             else
             {
+                // Off the receive path first: REGISTER reads and writes the database, and SQLite's "async" calls block.
+                await Task.Yield();
                 response = await HandleAsync(request, transaction.Remote, CancellationToken.None);
             }
         }

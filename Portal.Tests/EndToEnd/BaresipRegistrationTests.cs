@@ -36,13 +36,7 @@ public sealed class BaresipRegistrationTests : IAsyncLifetime
     {
         var alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret");
         await factory.CreateUserWithSipAccountAsync("bob", "bob", "b0bsecret");
-        await using (var scope = factory.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<DialplanService>().SetAsync(alice, "default", "when \"bob\" then sys.Dial(\"bob@local\")");
-            var accounts = scope.ServiceProvider.GetRequiredService<SipAccountService>();
-            var account = (await accounts.ListAsync(alice)).Single();
-            await accounts.UpdateAsync(alice, account.Id, new SipAccountInput { Username = "alice", OutDialplanName = "default" });
-        }
+        await factory.UseOutDialplanAsync(alice, "alice", "when \"bob\" then sys.Dial(\"bob@local\")");
 
         await using var phone = Baresip.Start("bob", "b0bsecret", factory.SipPort);
         await phone.Process.WaitForOutputAsync("200 OK", TimeSpan.FromSeconds(20));

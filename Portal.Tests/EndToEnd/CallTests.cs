@@ -168,15 +168,8 @@ public sealed class CallTests : IAsyncLifetime
     }
 
     /// <summary>Gives alice an out dialplan that dials <paramref name="dialString"/> when she calls "uas".</summary>
-    private async Task UseOutDialplanAsync(string dialString)
-    {
-        var source = $"when \"uas\" then sys.Dial(\"{dialString}\")";
-        await using var scope = factory.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<DialplanService>().SetAsync(alice, "default", source);
-        var accounts = scope.ServiceProvider.GetRequiredService<SipAccountService>();
-        var account = (await accounts.ListAsync(alice)).Single();
-        await accounts.UpdateAsync(alice, account.Id, new SipAccountInput { Username = account.Username, OutDialplanName = "default" });
-    }
+    private Task UseOutDialplanAsync(string dialString) =>
+        factory.UseOutDialplanAsync(alice, "alice", $"when \"uas\" then sys.Dial(\"{dialString}\")");
 
     /// <summary>A sipp callee listening on <paramref name="port"/>; it exits after <paramref name="calls"/> calls.</summary>
     private static PeerProcess StartCallee(string scenario, int port, int calls)

@@ -37,14 +37,8 @@ public sealed class LiveCallsBrowserTests : IAsyncLifetime
     public async Task LiveCall_AppearsOnTheCallsPage_AndHangUpThereEndsBothLegs()
     {
         var calleePort = PeerProcess.FreePort();
-        await using (var scope = factory.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<DialplanService>().SetAsync(alice, "default",
-                $"when \"uas\" then sys.Dial(\"uas@127.0.0.1:{calleePort}[fu=xfer-#{{sys.CallNumber}}]\")");
-            var accounts = scope.ServiceProvider.GetRequiredService<SipAccountService>();
-            var account = (await accounts.ListAsync(alice)).Single();
-            await accounts.UpdateAsync(alice, account.Id, new SipAccountInput { Username = "alice", OutDialplanName = "default" });
-        }
+        await factory.UseOutDialplanAsync(alice, "alice",
+            $"when \"uas\" then sys.Dial(\"uas@127.0.0.1:{calleePort}[fu=xfer-#{{sys.CallNumber}}]\")");
 
         var page = await browser.NewPageAsync();
         await Browser.SignInAsync(page, baseAddress, "alice", "alice-password");

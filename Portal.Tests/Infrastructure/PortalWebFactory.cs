@@ -62,6 +62,16 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>
         return ClientOptions.BaseAddress;
     }
 
+    /// <summary>Saves <paramref name="source"/> as the caller's dialplan "default" and makes it the out dialplan of their SIP account.</summary>
+    public async Task UseOutDialplanAsync(PortalCaller caller, string sipUser, string source)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DialplanService>().SetAsync(caller, "default", source);
+        var accounts = scope.ServiceProvider.GetRequiredService<SipAccountService>();
+        var account = (await accounts.ListAsync(caller)).Single(a => a.Username == sipUser);
+        await accounts.UpdateAsync(caller, account.Id, new SipAccountInput { Username = sipUser, OutDialplanName = "default" });
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         Directory.CreateDirectory(directory);

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Portal.Sip.Messages;
-using Portal.Sip.Transport;
 
-namespace Portal.Sip.Providers;
+namespace Portal.Sip.Transport;
 
 /// <summary>
 /// Where to send a request for a SIP URI: an IP literal as it is, a host name by an A/AAAA lookup (RFC 3263's
