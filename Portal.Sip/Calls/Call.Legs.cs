@@ -5,9 +5,15 @@ namespace Portal.Sip.Calls;
 /// <summary>The placed legs of a call: adding them, their progress, and connecting the one that answers.</summary>
 internal sealed partial class Call
 {
-    public CalleeLeg AddCallee(DialTarget target, TimeSpan ringTime, TimeSpan maxDuration)
+    Call IDialOwner.Call => this;
+
+    /// <summary>A leg of the call's setup: it offers the caller's SDP, with the caller's identity.</summary>
+    public CalleeLeg AddLeg(DialTarget target, TimeSpan ringTime, TimeSpan maxDuration) =>
+        AddCallee(CallLegRole.Callee, target, LegOffer.From(Caller.Invite.Request), ringTime, maxDuration);
+
+    public CalleeLeg AddCallee(CallLegRole role, DialTarget target, LegOffer offer, TimeSpan ringTime, TimeSpan maxDuration)
     {
-        CalleeLeg leg = new(this, _environment, target, Caller.Invite.Request, ringTime, maxDuration);
+        CalleeLeg leg = new(this, _environment, role, target, offer, ringTime, maxDuration);
         lock (Gate)
         {
             _callees.Add(leg);
@@ -84,11 +90,10 @@ internal sealed partial class Call
             if (connect)
             {
                 State = CallState.Answered;
-                AnsweredLeg = leg;
+                _connected = (Caller, leg);
                 AnsweredAt = leg.AnsweredAt = Caller.AnsweredAt = now;
                 leg.State = Caller.State = CallLegState.Answered;
-                _maxDuration = _environment.Time.CreateTimer(static s => _ = ((Call)s!).HangUpAsync("maximum call duration reached"),
-                    this, leg.MaxDuration, Timeout.InfiniteTimeSpan);
+                _maxDuration = StartMaxDuration(leg);
             }
             else
             {
@@ -118,4 +123,8 @@ internal sealed partial class Call
         await Caller.AnswerAsync(answer, () => _ = HangUpAsync("no ACK from the caller"));
         return true;
     }
+
+    /// <summary>The call's longest duration from now, as the leg that answered allows (<c>cd</c>): then both legs get a BYE.</summary>
+    private ITimer StartMaxDuration(CalleeLeg leg) =>
+        _environment.Time.CreateTimer(static s => _ = ((Call)s!).HangUpAsync("maximum call duration reached"), this, leg.MaxDuration, Timeout.InfiniteTimeSpan);
 }

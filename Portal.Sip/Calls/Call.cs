@@ -10,7 +10,7 @@ namespace Portal.Sip.Calls;
 /// does (or a limit is reached), and reports every change as an event and a call record. State is guarded by
 /// <see cref="Gate"/>; messages are sent outside it.
 /// </summary>
-internal sealed partial class Call
+internal sealed partial class Call : IDialOwner
 {
     private readonly CallManager _manager;
     private readonly CallEnvironment _environment;
@@ -18,6 +18,8 @@ internal sealed partial class Call
     private readonly CancellationTokenSource _aborted = new();
     private readonly CancellationTokenSource _setup;
     private ITimer? _maxDuration;
+    private (CallLeg A, CallLeg B)? _connected;
+    private Transfer? _transfer;
 
     public Call(CallManager manager, CallEnvironment environment, string id, long number, InviteRoute route, InviteServerTransaction invite)
     {
@@ -46,8 +48,6 @@ internal sealed partial class Call
     public CallerLeg Caller { get; }
 
     public CallState State { get; private set; }
-
-    public CalleeLeg? AnsweredLeg { get; private set; }
 
     public DateTimeOffset StartedAt { get; }
 
@@ -79,16 +79,25 @@ internal sealed partial class Call
             SipRequest invite = Caller.Invite.Request;
             return new CallSnapshot(Id, Number, Route.OwnerId, Route.OwnerUserName, Route.Direction, Route.AccountUsername, Route.DialplanName,
                 invite.From?.Uri.ToString() ?? "", invite.Uri.ToString(), State, StartedAt, AnsweredAt, EndedAt,
-                [Caller.Snapshot(), .. _callees.Select(l => l.Snapshot())]);
+                [Caller.Snapshot(), .. _callees.Select(l => l.Snapshot())], _transfer?.Snapshot());
         }
     }
 
-    /// <summary>The leg opposite <paramref name="leg"/> once the call is answered; null before.</summary>
+    /// <summary>
+    /// The leg connected to <paramref name="leg"/>; null before the answer, and when either is not in the call (any
+    /// more): a leg a transfer replaced, or one that hung up while a transfer was pending.
+    /// </summary>
     public CallLeg? OtherLeg(CallLeg leg)
     {
         lock (Gate)
         {
-            return State != CallState.Answered ? null : ReferenceEquals(leg, Caller) ? AnsweredLeg : Caller;
+            if (State != CallState.Answered || _connected is not var (a, b))
+            {
+                return null;
+            }
+
+            CallLeg? other = ReferenceEquals(leg, a) ? b : ReferenceEquals(leg, b) ? a : null;
+            return other?.State == CallLegState.Answered ? other : null;
         }
     }
 
@@ -132,6 +141,7 @@ internal sealed partial class Call
     public Task HangUpAsync(string reason, CallLeg? from = null, string status = CallEndStatus.Completed)
     {
         List<CallLeg> bye;
+        bool leaves;
         lock (Gate)
         {
             if (State == CallState.Ended)
@@ -139,9 +149,27 @@ internal sealed partial class Call
                 return Task.CompletedTask;
             }
 
-            bye = State == CallState.Answered
-                ? [.. new CallLeg?[] { Caller, AnsweredLeg }.OfType<CallLeg>().Where(l => !ReferenceEquals(l, from))]
+            leaves = from is not null && State == CallState.Answered && _connected is var (a, b)
+                && (_transfer is { IsPending: true } pending && ReferenceEquals(from, pending.ReplacedLeg) || !ReferenceEquals(from, a) && !ReferenceEquals(from, b));
+            if (leaves)
+            {
+                // The party a pending transfer replaces left (DESIGN §2 step 5: the other stays until the outcome is
+                // known), or a leg no longer in the call sent a late BYE: only that leg ends.
+                from!.State = from.State == CallLegState.Answered ? CallLegState.Ended : from.State;
+                from.EndedAt ??= _environment.Time.GetUtcNow();
+            }
+
+            bye = leaves ? [] : State == CallState.Answered && _connected is var (first, second)
+                ? [.. new[] { first, second }.Where(l => !ReferenceEquals(l, from) && l.State == CallLegState.Answered)]
                 : [];
+        }
+
+        if (leaves)
+        {
+            Forget(from!);
+            CallLog.LegLeft(_environment.Logger, Number, from!.Target, reason);
+            Raise(CallEventKind.LegChanged);
+            return Task.CompletedTask;
         }
 
         if (bye.Count == 0 && from is null)
@@ -165,6 +193,7 @@ internal sealed partial class Call
         DateTimeOffset now = _environment.Time.GetUtcNow();
         List<CallLeg> legs;
         ITimer? maxDuration;
+        Transfer? transfer;
         lock (Gate)
         {
             if (State == CallState.Ended)
@@ -175,6 +204,7 @@ internal sealed partial class Call
             State = CallState.Ended;
             EndedAt = now;
             maxDuration = _maxDuration;
+            transfer = _transfer;
             legs = [Caller, .. _callees];
             foreach (CallLeg leg in legs)
             {
@@ -189,13 +219,10 @@ internal sealed partial class Call
         }
 
         maxDuration?.Dispose();
+        transfer?.Cancel(reason);
         foreach (CallLeg leg in legs)
         {
-            leg.Answer?.Dispose();
-            if (leg.Dialog is { } dialog)
-            {
-                _environment.Dialogs.TryRemove(new KeyValuePair<DialogId, CallLeg>(dialog.Id, leg));
-            }
+            Forget(leg);
         }
 
         _manager.OnEnded(this, legs.OfType<CalleeLeg>());
@@ -214,4 +241,14 @@ internal sealed partial class Call
     }
 
     private void Raise(CallEventKind kind) => _manager.Raise(new CallEvent(kind, Snapshot()));
+
+    /// <summary>A leg that is out of the call: its 2xx is no longer retransmitted and its dialog takes no more requests.</summary>
+    private void Forget(CallLeg leg)
+    {
+        leg.Answer?.Dispose();
+        if (leg.Dialog is { } dialog)
+        {
+            _environment.Dialogs.TryRemove(new KeyValuePair<DialogId, CallLeg>(dialog.Id, leg));
+        }
+    }
 }

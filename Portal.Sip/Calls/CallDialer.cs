@@ -5,13 +5,14 @@ namespace Portal.Sip.Calls;
 
 /// <summary>
 /// Runs one <c>sys.Dial</c> (DESIGN §6): its <c>|</c> groups one after another, each tried only when every leg
-/// of the one before failed, until a leg answers, the caller cancels, or the groups run out (the last group's
-/// failure is the dial's).
+/// of the one before failed, until a leg answers, the caller cancels (or the call ends during a transfer), or the
+/// groups run out (the last group's failure is the dial's).
 /// </summary>
 internal sealed class CallDialer(CallEnvironment environment, DialTargetResolver resolver)
 {
-    public async Task<DialResult> DialAsync(Call call, DialStep step, CancellationToken cancelled)
+    public async Task<DialResult> DialAsync(IDialOwner owner, DialStep step, CancellationToken cancelled)
     {
+        Call call = owner.Call;
         DialResult last = DialResult.Failed(SipStatusCodes.TemporarilyUnavailable, "Temporarily Unavailable");
         foreach (DialGroup group in step.Dial.Groups)
         {
@@ -33,7 +34,7 @@ internal sealed class CallDialer(CallEnvironment environment, DialTargetResolver
                 return DialResult.Cancelled;
             }
 
-            DialResult result = await new DialGroupAttempt(call, environment).RunAsync(targets, step, cancelled);
+            DialResult result = await new DialGroupAttempt(owner, environment).RunAsync(targets, step, cancelled);
             if (result.IsAnswered || result.IsCancelled)
             {
                 return result;

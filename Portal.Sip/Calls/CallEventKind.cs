@@ -13,6 +13,9 @@ public enum CallEventKind
     /// <summary>A leg was added or changed state (a destination started ringing or failed).</summary>
     LegChanged,
 
+    /// <summary>A transfer of the call started, rang, or has its outcome (see <see cref="CallSnapshot.Transfer"/>).</summary>
+    TransferChanged,
+
     /// <summary>The call is over; <see cref="CallEvent.Reason"/> says why.</summary>
     Ended,
 }

@@ -13,6 +13,8 @@ namespace Portal.Sip.Calls;
 internal abstract class CallLeg
 {
     private SipDialog? _dialog;
+    private PeerSession? _peerSession;
+    private bool _peerHungUp;
 
     private protected CallLeg(Call call, CallEnvironment environment, CallLegRole role, string callId, SipEndPoint peer, string target,
         string? fromUser, string? toUser)
@@ -63,6 +65,13 @@ internal abstract class CallLeg
 
     public int? Status { get; set; }
 
+    /// <summary>The peer sent a BYE: nothing more is sent in this leg's dialog.</summary>
+    public bool PeerHungUp
+    {
+        get => Volatile.Read(ref _peerHungUp);
+        set => Volatile.Write(ref _peerHungUp, value);
+    }
+
     /// <summary>An offer/answer exchange (re-INVITE, UPDATE) is in progress through this leg (§14.2, RFC 3311 §5.2).</summary>
     public bool OfferPending { get; set; }
 
@@ -77,6 +86,16 @@ internal abstract class CallLeg
 
     /// <summary>The last ACK sent for a 2xx on this leg, resent when the 2xx is retransmitted (§13.2.2.4).</summary>
     public SipRequest? LastAck { get; set; }
+
+    /// <summary>
+    /// The last session description this leg's peer sent (in an offer or an answer): what a blind transfer offers
+    /// the new party when this leg is the one that stays. Null until the peer has sent SDP.
+    /// </summary>
+    public PeerSession? PeerSession
+    {
+        get => Volatile.Read(ref _peerSession);
+        private set => Volatile.Write(ref _peerSession, value);
+    }
 
     protected CallEnvironment Environment { get; }
 
@@ -95,7 +114,7 @@ internal abstract class CallLeg
     /// <summary>Sends a BYE and does not wait for its answer (§15.1.1); a failure only means the peer is gone already.</summary>
     public void SendBye()
     {
-        if (Dialog is null)
+        if (Dialog is null || PeerHungUp)
         {
             return;
         }
@@ -132,6 +151,8 @@ internal abstract class CallLeg
             return;
         }
 
+        RememberPeerSession(ack);
+
         if (AckRelay is { } relay)
         {
             AckRelay = null;
@@ -160,6 +181,16 @@ internal abstract class CallLeg
         }
 
         request.Body = RewriteBody(body, contentType);
+    }
+
+    /// <summary>Keeps <paramref name="message"/>'s SDP, if it has any, as the peer's current session description.</summary>
+    public void RememberPeerSession(SipMessage message)
+    {
+        if (!message.Body.IsEmpty && message.Headers.GetFirst(SipHeaderNames.ContentType) is { } type
+            && ContentTypeHeader.TryParse(type, out ContentTypeHeader? parsed) && parsed.IsSdp)
+        {
+            PeerSession = new PeerSession(message.Body, BodyHeaders(message));
+        }
     }
 
     /// <summary>The headers that describe a body and travel with it when it is relayed to the other leg.</summary>

@@ -8,4 +8,7 @@ public enum CallLegRole
 
     /// <summary>A leg this service placed as UAC to a destination of the dial string.</summary>
     Callee,
+
+    /// <summary>A leg this service placed as UAC for a blind transfer, to the destination of the <c>transfer</c> dialplan.</summary>
+    Transfer,
 }

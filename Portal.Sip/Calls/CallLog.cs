@@ -40,4 +40,16 @@ internal static partial class CallLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "INVITE from {Remote} refused for owner {Owner}: {Count} calls in progress, the limit is {Limit}")]
     public static partial void TooManyCalls(ILogger logger, string remote, string owner, int count, int limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Number}: {Target} left the call ({Reason}); a transfer decides what happens to the other party")]
+    public static partial void LegLeft(ILogger logger, long number, string target, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Number}: transfer {Transfer} to {Destination} requested by {RequestedBy}, replacing leg {Replaced}")]
+    public static partial void TransferStarted(ILogger logger, long number, string transfer, string destination, string requestedBy, string replaced);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Number}: transfer {Transfer} {State}: {Reason}")]
+    public static partial void TransferFinished(ILogger logger, long number, string transfer, TransferState state, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Number}: the remaining party refused the re-INVITE after transfer {Transfer}: {Status} {Reason}")]
+    public static partial void TransferReinviteRefused(ILogger logger, long number, string transfer, int status, string reason);
 }

@@ -21,12 +21,13 @@ public sealed class CallManager
     public const string CalleeHungUp = "callee hung up";
 
     /// <summary>The methods a call's dialogs take (RFC 3261 §20.5 Allow).</summary>
-    public static readonly IReadOnlyList<string> AllowedInDialog = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "UPDATE", "INFO"];
+    public static readonly IReadOnlyList<string> AllowedInDialog = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "UPDATE", "INFO", "REFER"];
 
     private readonly CallEnvironment _environment;
     private readonly InviteRouter _router;
     private readonly CallSetup _setup;
     private readonly InDialogRequests _inDialog;
+    private readonly CallTransfers _transfers;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Call> _calls = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perOwner = new(StringComparer.Ordinal);
@@ -48,8 +49,11 @@ public sealed class CallManager
     {
         _environment = new CallEnvironment(addresses, domains, hostedDomains, accounts, bindings, records, limits, time, logger);
         _router = new InviteRouter(authenticator, _environment);
-        _setup = new CallSetup(_environment, new DialplanCache(dialplans), providers, new CallDialer(_environment, new DialTargetResolver(_environment, providers)));
-        _inDialog = new InDialogRequests(_environment);
+        DialplanCache cache = new(dialplans);
+        CallDialer dialer = new(_environment, new DialTargetResolver(_environment, providers));
+        _setup = new CallSetup(_environment, cache, providers, dialer);
+        _transfers = new CallTransfers(_environment, cache, providers, dialer);
+        _inDialog = new InDialogRequests(_environment, new ReferRequests(_environment, _transfers));
     }
 
     /// <summary>Every change to a call: started, ringing, answered, a leg changed, ended. Raised off the SIP receive path; return quickly.</summary>
@@ -114,6 +118,66 @@ public sealed class CallManager
         await call.HangUpAsync(reason);
         return true;
     }
+
+    /// <summary>
+    /// A blind transfer asked for by the call manager API (DESIGN §7): among <paramref name="ownerId"/>'s calls in
+    /// progress, the leg whose SIP Call-ID is exactly <paramref name="legIdentifier"/>, else whose From or To user
+    /// part is, leaves the call; the other party is sent where the owner's <c>transfer</c> dialplan says for
+    /// <paramref name="destination"/>. Returns once the transfer has started (or why it cannot).
+    /// </summary>
+    public async Task<TransferStartResult> BlindTransferAsync(string ownerId, string legIdentifier, string destination, string requestedBy,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(legIdentifier);
+        if (!TransferDestination.IsValid(destination))
+        {
+            return TransferStartResult.Refused(TransferStartOutcome.InvalidDestination, TransferDestination.Rule);
+        }
+
+        List<Call> calls;
+        lock (_gate)
+        {
+            calls = [.. _calls.Values.Where(c => c.Route.OwnerId == ownerId)];
+        }
+
+        List<(Call Call, CallLeg Leg)> matches = Matches(calls, c => c.FindLegByCallId(legIdentifier));
+        if (matches.Count == 0)
+        {
+            matches = Matches(calls, c => c.FindLegByUser(legIdentifier));
+        }
+
+        return matches.Count switch
+        {
+            0 => TransferStartResult.Refused(TransferStartOutcome.NotFound, $"no call in progress has a leg '{legIdentifier}'"),
+            > 1 => TransferStartResult.Refused(TransferStartOutcome.Ambiguous, $"{matches.Count} calls in progress have a leg '{legIdentifier}'; use its Call-ID"),
+            _ => await _transfers.StartAsync(matches[0].Call, matches[0].Leg, destination, requestedBy, null, cancellationToken),
+        };
+    }
+
+    /// <summary>
+    /// A blind transfer of the call with id <paramref name="callId"/> (the portal's Transfer…): the placed side leaves
+    /// and the caller is sent where the owner's <c>transfer</c> dialplan says for <paramref name="destination"/>.
+    /// Ownership is the caller's to check.
+    /// </summary>
+    public async Task<TransferStartResult> TransferAsync(string callId, string destination, string requestedBy, CancellationToken cancellationToken = default)
+    {
+        Call? call;
+        lock (_gate)
+        {
+            call = _calls.GetValueOrDefault(callId);
+        }
+
+        return call is null
+            ? TransferStartResult.Refused(TransferStartOutcome.NotFound, "the call is no longer in progress")
+            : await _transfers.StartAsync(call, null, destination, requestedBy, null, cancellationToken);
+    }
+
+    /// <summary>A transfer started in the last quarter of an hour (or still pending), by id; null when unknown.</summary>
+    public TransferSnapshot? FindTransfer(string transferId) => _transfers.Find(transferId);
+
+    /// <summary>The transfer once it has its outcome, or as it is after <paramref name="timeout"/>; null when unknown.</summary>
+    public Task<TransferSnapshot?> WaitForTransferAsync(string transferId, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        _transfers.WaitAsync(transferId, timeout, cancellationToken);
 
     /// <summary>Hangs up every call (the service is stopping) and waits briefly for their records.</summary>
     public async Task StopAsync(TimeSpan wait)
@@ -253,6 +317,20 @@ public sealed class CallManager
                 sweep?.Dispose();
             }, null, SipTimers.Default.TransactionTimeout, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    private static List<(Call Call, CallLeg Leg)> Matches(List<Call> calls, Func<Call, CallLeg?> find)
+    {
+        List<(Call, CallLeg)> matches = [];
+        foreach (Call call in calls)
+        {
+            if (find(call) is { } leg)
+            {
+                matches.Add((call, leg));
+            }
+        }
+
+        return matches;
     }
 
     private bool TryAdd(Call call, out int count)

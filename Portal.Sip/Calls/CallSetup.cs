@@ -58,25 +58,14 @@ internal sealed class CallSetup(CallEnvironment environment, DialplanCache dialp
         IReadOnlyList<string> providerNames = await providers.ListNamesAsync(route.OwnerId, call.SetupCancelled);
         DialplanContext context = new(uri.User ?? "", uri.Host, invite.From?.SipUri?.User ?? "", invite.CallId ?? "", route.OwnerUserName, call.Number,
             new DialStringContext(providerNames, environment.HostedDomains));
-        DialplanPlan plan;
-        try
-        {
-            // The regex timeout bounds one match, not a thousand rules: the whole evaluation is capped too.
-            plan = await Task.Run(() => dialplan.Evaluate(context)).WaitAsync(environment.Limits.DialplanRunTime, environment.Time);
-        }
-        catch (TimeoutException)
+        IReadOnlyList<DialplanStep>? steps = await DialplanRun.EvaluateAsync(dialplan, context, environment);
+        if (steps is null)
         {
             await call.FailAsync(SipStatusCodes.ServerInternalError, "Server Internal Error - the dialplan took too long", CallEndStatus.Failed,
                 $"dialplan '{name}' ran longer than {environment.Limits.DialplanRunTime.TotalSeconds:0.#} s");
-            return null;
         }
 
-        foreach (string warning in plan.Warnings)
-        {
-            CallLog.DialplanWarning(environment.Logger, call.Number, warning);
-        }
-
-        return plan.Steps;
+        return steps;
     }
 
     private async Task RunStepsAsync(Call call, IReadOnlyList<DialplanStep> steps)

@@ -14,7 +14,8 @@ namespace Portal.Sip.Calls;
 /// <param name="StartedAt">When the INVITE arrived.</param>
 /// <param name="AnsweredAt">When the caller was sent the 200.</param>
 /// <param name="EndedAt">When it ended.</param>
-/// <param name="Legs">The caller's leg first, then every leg placed, in order.</param>
+/// <param name="Legs">The caller's leg first, then every leg placed (for the call, then for transfers), in order.</param>
+/// <param name="Transfer">The call's transfer in progress, or its last one; null when it was never transferred.</param>
 public sealed record CallSnapshot(
     string Id,
     long Number,
@@ -29,11 +30,12 @@ public sealed record CallSnapshot(
     DateTimeOffset StartedAt,
     DateTimeOffset? AnsweredAt,
     DateTimeOffset? EndedAt,
-    IReadOnlyList<CallLegSnapshot> Legs)
+    IReadOnlyList<CallLegSnapshot> Legs,
+    TransferSnapshot? Transfer = null)
 {
     /// <summary>The leg towards the caller.</summary>
     public CallLegSnapshot CallerLeg => Legs[0];
 
-    /// <summary>The leg that answered; null before an answer.</summary>
-    public CallLegSnapshot? AnsweredLeg => Legs.Skip(1).FirstOrDefault(l => l.AnsweredAt is not null);
+    /// <summary>The placed leg that answered last (after a transfer, the new party's); null before an answer.</summary>
+    public CallLegSnapshot? AnsweredLeg => Legs.Skip(1).LastOrDefault(l => l.AnsweredAt is not null);
 }

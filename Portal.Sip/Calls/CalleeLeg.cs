@@ -10,9 +10,9 @@ namespace Portal.Sip.Calls;
 
 /// <summary>
 /// A leg this service places to one destination, as UAC of a new INVITE with its own Call-ID, From tag and CSeq
-/// (DESIGN §5). From takes its user from <c>fu</c> (else the caller's), its display name from <c>fd</c> (else the
-/// caller's) and its host from <c>fh</c> (else our first domain). The caller's SDP goes along under this leg's
-/// origin. When the leg is given up (another leg answered, the ring time ran out, the caller cancelled) it is
+/// (DESIGN §5). From takes its user from <c>fu</c> (else the offering party's: the caller, or for a transfer the
+/// party that stays), its display name from <c>fd</c> (else that party's) and its host from <c>fh</c> (else our
+/// first domain). That party's SDP goes along under this leg's origin. When the leg is given up (another leg answered, the ring time ran out, the caller cancelled) it is
 /// CANCELled, and a 2xx that still arrives is ACKed and hung up at once (§15, RFC 3261 §13.2.2.4).
 /// </summary>
 internal sealed class CalleeLeg : CallLeg
@@ -21,14 +21,14 @@ internal sealed class CalleeLeg : CallLeg
     private int _abandoned;
     private bool _authenticated;
 
-    public CalleeLeg(Call call, CallEnvironment environment, DialTarget target, SipRequest callerInvite, TimeSpan ringTime, TimeSpan maxDuration)
-        : base(call, environment, CallLegRole.Callee, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
-            target.Destination, target.RequestUri!.ToString(), FromUserFor(target, callerInvite), target.To?.SipUri?.User)
+    public CalleeLeg(Call call, CallEnvironment environment, CallLegRole role, DialTarget target, LegOffer offer, TimeSpan ringTime, TimeSpan maxDuration)
+        : base(call, environment, role, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            target.Destination, target.RequestUri!.ToString(), target.Options.FromUser ?? offer.FromUser ?? "anonymous", target.To?.SipUri?.User)
     {
         DialTarget = target;
         RingTime = ringTime;
         MaxDuration = maxDuration;
-        _invite = BuildInvite(target, callerInvite);
+        _invite = BuildInvite(target, offer);
     }
 
     public DialTarget DialTarget { get; }
@@ -109,6 +109,7 @@ internal sealed class CalleeLeg : CallLeg
         SipDialog dialog = SipDialog.CreateUac(_invite, answer, Environment.Addresses.ContactFor(Peer), Peer);
         Dialog = dialog;
         Environment.Dialogs[dialog.Id] = this;
+        RememberPeerSession(answer);
         uint sequence = _invite.CSeq!.Number;
         if (OfferedInInvite)
         {
@@ -127,16 +128,13 @@ internal sealed class CalleeLeg : CallLeg
         _ = Environment.Layer.SendRequest(dialog.CreateRequest(SipMethod.Bye, Environment.Addresses.NewVia(Peer)), Peer).Completion;
     }
 
-    private static string FromUserFor(DialTarget target, SipRequest callerInvite) =>
-        target.Options.FromUser ?? callerInvite.From?.SipUri?.User ?? "anonymous";
-
-    private SipRequest BuildInvite(DialTarget target, SipRequest callerInvite)
+    private SipRequest BuildInvite(DialTarget target, LegOffer offer)
     {
         string fromHost = target.Options.FromHost ?? (Environment.HostedDomains.Count > 0 ? Environment.HostedDomains[0] : "localhost");
-        string? displayName = target.Options.FromDisplayName ?? callerInvite.From?.DisplayName;
+        string? displayName = target.Options.FromDisplayName ?? offer.FromDisplayName;
         SipRequest invite = new(SipMethod.Invite, target.RequestUri!);
         invite.Headers.Add(SipHeaderNames.Via, Environment.Addresses.NewVia(Peer).ToString());
-        int hops = Math.Min(callerInvite.MaxForwards ?? 70, 71) - 1;
+        int hops = Math.Min(offer.MaxForwards, 71) - 1;
         invite.Headers.Add(SipHeaderNames.MaxForwards, hops.ToString(CultureInfo.InvariantCulture));
         NameAddress from = new(new SipUri(fromHost, FromUser), displayName);
         invite.Headers.Add(SipHeaderNames.From, from.WithTag(SipTags.NewTag()).ToString());
@@ -145,7 +143,7 @@ internal sealed class CalleeLeg : CallLeg
         invite.Headers.Add(SipHeaderNames.CSeq, new CSeqHeader(1, SipMethod.Invite).ToString());
         invite.Headers.Add(SipHeaderNames.Contact, new NameAddress(Environment.Addresses.ContactFor(Peer)).ToString());
         invite.Headers.Add(SipHeaderNames.Allow, string.Join(", ", CallManager.AllowedInDialog));
-        AddBody(invite, callerInvite.Body, BodyHeaders(callerInvite));
+        AddBody(invite, offer.Body, offer.BodyHeaders);
         return invite;
     }
 }

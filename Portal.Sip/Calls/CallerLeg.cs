@@ -18,6 +18,7 @@ internal sealed class CallerLeg : CallLeg
         Invite = invite;
         LocalTag = SipTags.NewTag();
         Dialog = SipDialog.CreateUas(invite.Request, LocalTag, environment.Addresses.ContactFor(invite.Remote), invite.Remote);
+        RememberPeerSession(invite.Request);
     }
 
     public InviteServerTransaction Invite { get; }

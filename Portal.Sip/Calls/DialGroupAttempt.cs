@@ -8,10 +8,11 @@ namespace Portal.Sip.Calls;
 /// each for its ring time (<c>rt</c>, then CANCEL). The first 2xx wins and is connected to the caller; the others
 /// are CANCELled, and a 2xx that still comes from one is ACKed and hung up. When every leg has failed, the group
 /// fails with the most telling status (after RFC 3261 §16.7: a 6xx, else a 4xx, else a 5xx; a leg that was only
-/// given up on counts as 480). The caller's CANCEL gives every leg up.
+/// given up on counts as 480). The caller's CANCEL (or the end of the call, for a transfer) gives every leg up.
 /// </summary>
-internal sealed class DialGroupAttempt(Call call, CallEnvironment environment)
+internal sealed class DialGroupAttempt(IDialOwner owner, CallEnvironment environment)
 {
+    private readonly Call _call = owner.Call;
     private readonly TaskCompletionSource<DialResult> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _finished = new();
     private readonly Lock _gate = new();
@@ -27,14 +28,14 @@ internal sealed class DialGroupAttempt(Call call, CallEnvironment environment)
         {
             if (!target.IsReachable)
             {
-                CallLog.LegUnreachable(environment.Logger, call.Number, target.Text, target.FailureStatus, target.FailureReason!);
+                CallLog.LegUnreachable(environment.Logger, _call.Number, target.Text, target.FailureStatus, target.FailureReason!);
                 _failures.Add((target.FailureStatus, target.FailureReason!));
                 continue;
             }
 
             TimeSpan ring = Seconds(target.Options.RingSeconds ?? step.RingSeconds) ?? environment.Limits.DefaultRingTime;
             TimeSpan longest = Seconds(target.Options.MaxCallSeconds ?? step.MaxCallSeconds) ?? environment.Limits.DefaultMaxCallDuration;
-            legs.Add(call.AddCallee(target, ring, longest));
+            legs.Add(owner.AddLeg(target, ring, longest));
         }
 
         if (legs.Count == 0)
@@ -78,8 +79,8 @@ internal sealed class DialGroupAttempt(Call call, CallEnvironment environment)
                 return;
             }
 
-            CallLog.Dialling(environment.Logger, call.Number, leg.Target, leg.CallId);
-            void OnProvisional(SipResponse provisional) => _ = call.OnProvisionalAsync(leg, provisional);
+            CallLog.Dialling(environment.Logger, _call.Number, leg.Target, leg.CallId);
+            void OnProvisional(SipResponse provisional) => _ = owner.OnProvisionalAsync(leg, provisional);
             var transaction = leg.Start(OnProvisional);
             SipResponse response;
             using (environment.Time.CreateTimer(_ => OnRingTimeout(leg), null, leg.RingTime, Timeout.InfiniteTimeSpan))
@@ -99,7 +100,7 @@ internal sealed class DialGroupAttempt(Call call, CallEnvironment environment)
             }
             else if (!leg.IsAbandoned && TryWin(leg))
             {
-                _done.TrySetResult(await call.ConnectAsync(leg, response) ? DialResult.Answered : DialResult.Cancelled);
+                _done.TrySetResult(await owner.ConnectAsync(leg, response) ? DialResult.Answered : DialResult.Cancelled);
             }
             else
             {
@@ -113,7 +114,7 @@ internal sealed class DialGroupAttempt(Call call, CallEnvironment environment)
         }
         catch (Exception e)
         {
-            CallLog.StepFailed(environment.Logger, e, call.Number, "dialling " + leg.Target);
+            CallLog.StepFailed(environment.Logger, e, _call.Number, "dialling " + leg.Target);
             LegFailed(leg, SipStatusCodes.ServerInternalError, "Server Internal Error");
         }
     }
@@ -155,7 +156,7 @@ internal sealed class DialGroupAttempt(Call call, CallEnvironment environment)
             last = --_pending == 0 && _winner is null;
         }
 
-        call.SetLegState(leg, CallLegState.Failed, status);
+        _call.SetLegState(leg, CallLegState.Failed, status);
         if (last)
         {
             _done.TrySetResult(Best());

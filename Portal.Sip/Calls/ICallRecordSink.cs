@@ -15,4 +15,7 @@ public interface ICallRecordSink
     /// <param name="status">One of <see cref="CallEndStatus"/>.</param>
     /// <param name="reason">Why it ended, for people: "caller hung up", "486 Busy Here", …</param>
     ValueTask CallEndedAsync(CallSnapshot call, string status, string reason);
+
+    /// <summary>A blind transfer of the call has its outcome: answered (the call now goes to <see cref="TransferSnapshot.Target"/>) or failed.</summary>
+    ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer);
 }

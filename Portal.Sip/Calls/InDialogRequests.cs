@@ -6,18 +6,15 @@ using Portal.Sip.Transactions;
 namespace Portal.Sip.Calls;
 
 /// <summary>
-/// Requests inside a leg's dialog (RFC 3261 §12.2.2). A BYE is answered 200 and passed on as a BYE to the other
+/// Requests inside a leg's dialog (RFC 3261 §12.2.2). A REFER is a blind transfer (see <see cref="ReferRequests"/>). A BYE is answered 200 and passed on as a BYE to the other
 /// leg (DESIGN §5; before an answer it stops the setup). A re-INVITE, UPDATE or INFO is relayed to the other leg
 /// as a new request in that leg's dialog, and the final response comes back; SDP is carried under each leg's own
 /// origin (RFC 3264 §8). A re-INVITE's 2xx is ACKed on the far leg (with the answer from the near leg's ACK when
 /// the re-INVITE had no offer) and retransmitted on the near leg until its ACK (§13.3.1.4). Offers that cross get
 /// 491 (§14.2, RFC 3311 §5.2). A 408 or 481 from the far leg ends the call (§12.2.1.2).
 /// </summary>
-internal sealed class InDialogRequests(CallEnvironment environment)
+internal sealed class InDialogRequests(CallEnvironment environment, ReferRequests refers)
 {
-    /// <summary>491 Request Pending (RFC 3261 §21.4.27).</summary>
-    private const int RequestPending = 491;
-
     public async Task HandleAsync(CallLeg leg, ServerTransaction transaction)
     {
         SipRequest request = transaction.Request;
@@ -31,6 +28,7 @@ internal sealed class InDialogRequests(CallEnvironment environment)
         switch (request.Method.Name)
         {
             case "BYE":
+                leg.PeerHungUp = true;
                 await Respond(transaction, SipStatusCodes.Ok, "OK");
                 await call.HangUpAsync(ReferenceEquals(leg, call.Caller) ? CallManager.CallerHungUp : CallManager.CalleeHungUp, leg);
                 return;
@@ -41,6 +39,9 @@ internal sealed class InDialogRequests(CallEnvironment environment)
                 return;
             case "INVITE" or "UPDATE" or "INFO":
                 await RelayAsync(leg, transaction);
+                return;
+            case "REFER":
+                await refers.HandleAsync(leg, transaction);
                 return;
             default:
                 SipResponse notAllowed = transaction.Request.CreateResponse(SipStatusCodes.MethodNotAllowed);
@@ -59,7 +60,7 @@ internal sealed class InDialogRequests(CallEnvironment environment)
         if (other?.Dialog is null || !TryBeginOffer(call, leg, other, isOffer))
         {
             // Not answered yet (this service relays nothing in early dialogs), or an offer is already in flight.
-            await Respond(transaction, RequestPending, "Request Pending");
+            await Respond(transaction, SipStatusCodes.RequestPending, "Request Pending");
             return;
         }
 
@@ -71,6 +72,12 @@ internal sealed class InDialogRequests(CallEnvironment environment)
             {
                 leg.Dialog!.RefreshTarget(request);
                 other.Dialog.RefreshTarget(response);
+            }
+
+            if (response.IsSuccess && isOffer)
+            {
+                leg.RememberPeerSession(request);
+                other.RememberPeerSession(response);
             }
 
             if (request.Method == SipMethod.Invite && response.IsSuccess)

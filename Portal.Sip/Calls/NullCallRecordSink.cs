@@ -10,4 +10,6 @@ public sealed class NullCallRecordSink : ICallRecordSink
     public ValueTask CallAnsweredAsync(CallSnapshot call) => ValueTask.CompletedTask;
 
     public ValueTask CallEndedAsync(CallSnapshot call, string status, string reason) => ValueTask.CompletedTask;
+
+    public ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer) => ValueTask.CompletedTask;
 }

@@ -23,10 +23,10 @@ public sealed partial class SipRequestDispatcher(
     ILogger<SipRequestDispatcher> logger) : ISipRequestHandler
 {
     /// <summary>Methods this service answers; CANCEL is answered by the transaction layer.</summary>
-    public static readonly IReadOnlyList<string> AllowedMethods = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "UPDATE", "INFO"];
+    public static readonly IReadOnlyList<string> AllowedMethods = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "UPDATE", "INFO", "REFER"];
 
     /// <summary>Methods that only make sense inside a call's dialog (or create one).</summary>
-    private static readonly HashSet<string> CallMethods = ["INVITE", "BYE", "UPDATE", "INFO"];
+    private static readonly HashSet<string> CallMethods = ["INVITE", "BYE", "UPDATE", "INFO", "REFER"];
 
     private static readonly HashSet<string> KnownMethods =
         ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE"];

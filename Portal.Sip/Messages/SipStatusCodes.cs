@@ -29,6 +29,7 @@ public static class SipStatusCodes
     public const int BusyHere = 486;
     public const int RequestTerminated = 487;
     public const int NotAcceptableHere = 488;
+    public const int RequestPending = 491;
     public const int ServerInternalError = 500;
     public const int NotImplemented = 501;
     public const int BadGateway = 502;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Services;
 using Portal.Sip.Calls;
 using SipCallDirection = Portal.Sip.Calls.CallDirection;
 
@@ -9,9 +10,10 @@ namespace Portal.SipIntegration;
 
 /// <summary>
 /// Call detail records in the portal database (DESIGN §4 CallRecord), written as the call progresses: a row when
-/// it starts, updated when it is answered and when it ends, so a crash loses at most the last step.
+/// it starts, updated when it is answered, transferred and when it ends, so a crash loses at most the last step.
+/// A transfer's outcome also goes to the audit log, under whoever asked for it.
 /// </summary>
-public sealed class EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactory) : ICallRecordSink
+public sealed class EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit) : ICallRecordSink
 {
     private const int TextLength = 256;
 
@@ -69,6 +71,21 @@ public sealed class EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactor
         record.DurationSeconds = call.AnsweredAt is { } answered && call.EndedAt is { } ended
             ? (int)Math.Round((ended - answered).TotalSeconds)
             : null;
+        await db.SaveChangesAsync();
+    }
+
+    public async ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var answered = transfer.State == TransferState.Answered;
+        if (answered && await FindAsync(db, call) is { } record)
+        {
+            var where = $"{transfer.Destination} ({transfer.Target})";
+            record.TransferredTo = Cut(record.TransferredTo is null ? where : $"{record.TransferredTo}; {where}");
+        }
+
+        audit.Add(db, transfer.RequestedBy, answered ? "transfer.answered" : "transfer.failed", $"call {call.Number} to {transfer.Destination}",
+            $"transfer {transfer.Id}: {transfer.Reason}" + (transfer.Target is null ? "" : $" ({transfer.Target})"));
         await db.SaveChangesAsync();
     }
 

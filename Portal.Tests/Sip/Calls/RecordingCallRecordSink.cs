@@ -36,6 +36,9 @@ internal sealed class RecordingCallRecordSink : ICallRecordSink
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer) =>
+        Add($"transfer {transfer.State}: {transfer.Reason}");
+
     /// <summary>The entries once there are at least <paramref name="count"/> (records are written after the event).</summary>
     public async Task<IReadOnlyList<string>> WaitForEntriesAsync(int count)
     {
