@@ -172,16 +172,7 @@ public sealed class CallTests : IAsyncLifetime
         factory.UseOutDialplanAsync(alice, "alice", $"when \"uas\" then sys.Dial(\"{dialString}\")");
 
     /// <summary>A sipp callee listening on <paramref name="port"/>; it exits after <paramref name="calls"/> calls.</summary>
-    private static PeerProcess StartCallee(string scenario, int port, int calls)
-    {
-        var logs = Directory.CreateTempSubdirectory("sipp-uas-").FullName;
-        return PeerProcess.Start("sipp",
-        [
-            "-sf", Sipp.Scenario(scenario), "-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1",
-            "-m", calls.ToString(CultureInfo.InvariantCulture), "-timeout", "80s", "-timeout_error", "-nostdin", "-trace_err",
-            "-error_file", Path.Combine(logs, "errors.log"), "-buff_size", "4194304",
-        ], logs);
-    }
+    private static PeerProcess StartCallee(string scenario, int port, int calls) => Sipp.StartUas(scenario, port, calls);
 
     /// <summary>The call records once <paramref name="count"/> of them have ended (they are written just after the call ends).</summary>
     private async Task<List<CallRecord>> WaitForRecordsAsync(int count)

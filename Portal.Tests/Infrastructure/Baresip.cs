@@ -64,6 +64,26 @@ public sealed class Baresip : IAsyncDisposable
         return new Baresip(directory, process, sipPort, controlPort);
     }
 
+    /// <summary>
+    /// Sends one ctrl_tcp command (a netstring holding JSON, e.g. <c>dial</c> with a SIP URI, or <c>hangup</c>) and
+    /// returns baresip's JSON response.
+    /// </summary>
+    public async Task<string> CommandAsync(string command, string? parameters = null)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, ControlPort);
+        var json = System.Text.Json.JsonSerializer.Serialize(new { command, @params = parameters ?? "", token = "test" });
+        var payload = System.Text.Encoding.UTF8.GetBytes(json);
+        var stream = client.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"{payload.Length.ToString(CultureInfo.InvariantCulture)}:"));
+        await stream.WriteAsync(payload);
+        await stream.WriteAsync(","u8.ToArray());
+        var buffer = new byte[8192];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var read = await stream.ReadAsync(buffer, timeout.Token);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Process.DisposeAsync();

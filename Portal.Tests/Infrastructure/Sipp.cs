@@ -40,6 +40,21 @@ public static class Sipp
         return RunAndCollectAsync(arguments, logDirectory, timeout ?? TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>
+    /// A sipp callee (UAS) listening on <paramref name="port"/> of 127.0.0.1; it exits after <paramref name="calls"/>
+    /// calls, with exit code 0 when every call went as its scenario says.
+    /// </summary>
+    public static PeerProcess StartUas(string scenario, int port, int calls = 1, params string[] extra)
+    {
+        var logs = Directory.CreateTempSubdirectory("sipp-uas-").FullName;
+        return PeerProcess.Start("sipp",
+        [
+            "-sf", Scenario(scenario), "-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", "u1",
+            "-m", calls.ToString(System.Globalization.CultureInfo.InvariantCulture), "-timeout", "80s", "-timeout_error", "-nostdin", "-trace_err",
+            "-error_file", Path.Combine(logs, "errors.log"), "-buff_size", "4194304", .. extra,
+        ], logs);
+    }
+
     private static async Task<(int ExitCode, string Output)> RunAndCollectAsync(List<string> arguments, string logDirectory, TimeSpan timeout)
     {
         var (exitCode, output) = await PeerProcess.RunAsync("sipp", arguments, timeout, logDirectory);
