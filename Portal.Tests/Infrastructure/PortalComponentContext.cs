@@ -32,6 +32,7 @@ public sealed class PortalComponentContext : BunitContext
         Services.AddSingleton(host.Get<IOptions<SipOptions>>());
         Services.AddSingleton(host.Get<RegistrationService>());
         Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton(host.Get<IConfiguration>());
         Services.AddSingleton(host.Get<Portal.SipIntegration.SipRegistrationEvents>());
         Services.AddSingleton(host.Get<Portal.SipIntegration.ProviderStatusEvents>());
         Services.AddScoped(_ => host.Services.CreateScope().ServiceProvider.GetRequiredService<UserAdminService>());

@@ -30,6 +30,7 @@ public sealed class AppStartupTests
     [InlineData("/sip-accounts")]
     [InlineData("/dialplans")]
     [InlineData("/admin/users")]
+    [InlineData("/call-manager")]
     public async Task AnonymousRequest_ForAPortalPage_RedirectsToSignIn(string path)
     {
         await using var factory = new PortalWebFactory();
