@@ -41,7 +41,7 @@ internal static partial class CallLog
     [LoggerMessage(Level = LogLevel.Information, Message = "INVITE from {Remote} refused for owner {Owner}: {Count} calls in progress, the limit is {Limit}")]
     public static partial void TooManyCalls(ILogger logger, string remote, string owner, int count, int limit);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Number}: {Target} left the call ({Reason}); a transfer decides what happens to the other party")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Number}: {Target} left the call ({Reason}); the other party stays")]
     public static partial void LegLeft(ILogger logger, long number, string target, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {Number}: transfer {Transfer} to {Destination} requested by {RequestedBy}, replacing leg {Replaced}")]
