@@ -53,12 +53,13 @@ public static class CallManagerApi
 
         var (user, callId, destination) = (parameters["user"]!, parameters["callid"]!, parameters["destination"]!);
         var waitSeconds = parameters["wait"] is { } wait ? int.Parse(wait, CultureInfo.InvariantCulture) : 0;
+        var sourceIp = context.Connection.RemoteIpAddress?.ToString();
         if (await keys.VerifyAsync(user, parameters["key"], cancellationToken) is not { } key)
         {
+            CallManagerApiLog.KeyRejected(Logger(context), sourceIp);
             return CallManagerReply.Unauthorized();
         }
 
-        var sourceIp = context.Connection.RemoteIpAddress?.ToString();
         Task AuditAsync(string outcome) =>
             audit.WriteAsync(key.AuditName, "transfer.request", $"call {callId}", $"to {destination}: {outcome}", sourceIp, CancellationToken.None);
 
@@ -70,6 +71,7 @@ public static class CallManagerApi
 
         if (!limits.TryAcquireForUser(key.UserId, out var retryAfter))
         {
+            CallManagerApiLog.RateLimited(Logger(context), $"per user, {key.UserName}", sourceIp);
             return CallManagerReply.TooManyRequests(retryAfter, "transfer requests for this user");
         }
 
@@ -108,6 +110,7 @@ public static class CallManagerApi
         // user= is optional here; when given, the key must be that user's.
         if (await keys.VerifyAsync(parameters["user"], parameters["key"], cancellationToken) is not { } key)
         {
+            CallManagerApiLog.KeyRejected(Logger(context), context.Connection.RemoteIpAddress?.ToString());
             return CallManagerReply.Unauthorized();
         }
 
@@ -238,6 +241,9 @@ public static class CallManagerApi
         }
     }
 
+    private static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(CallManagerApiLog.Category);
+
     private static async ValueTask<object?> LimitPerAddressAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
@@ -250,6 +256,7 @@ public static class CallManagerApi
         var limits = context.RequestServices.GetRequiredService<CallManagerRateLimits>();
         if (!limits.TryAcquireForAddress(context.Connection.RemoteIpAddress, out var retryAfter))
         {
+            CallManagerApiLog.RateLimited(Logger(context), "per address", context.Connection.RemoteIpAddress?.ToString());
             return CallManagerReply.TooManyRequests(retryAfter, "requests from this address");
         }
 
