@@ -42,7 +42,7 @@ public sealed class CallManagerApiTests : IAsyncLifetime
     [Fact]
     public async Task BlindTransfer_KeyThatDoesNotCheckOut_IsOneAndTheSame401()
     {
-        var (bob, bobKey) = await UserWithKeyAsync(factory, "bob");
+        var (_, bobKey) = await UserWithKeyAsync(factory, "bob");
         var revoked = await factory.CreateCallManagerKeyAsync(alice, "old");
         await factory.Services.GetRequiredService<CallManagerKeyService>().RevokeAsync(alice, revoked.Id);
         var wrongSecret = aliceKey.Key[..^4] + (aliceKey.Key.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
@@ -69,7 +69,6 @@ public sealed class CallManagerApiTests : IAsyncLifetime
 
         // Bob's own key still works for Bob.
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(TransferUrl("bob", bobKey.Key))).StatusCode);
-        _ = bob;
     }
 
     [Fact]
