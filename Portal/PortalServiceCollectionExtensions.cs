@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
+using Portal.Api;
 using Portal.Components.Account;
 using Portal.Data;
 using Portal.Data.Entities;
@@ -75,6 +76,9 @@ public static class PortalServiceCollectionExtensions
         services.AddSingleton<SipAccountService>();
         services.AddSingleton<DialplanService>();
         services.AddSingleton<CallManagerKeyService>();
+        services.AddScoped<CallManagerKeyVerifier>();
+        services.AddOptions<CallManagerRateLimitOptions>().Bind(configuration.GetSection(CallManagerRateLimitOptions.SectionName));
+        services.AddSingleton<CallManagerRateLimits>();
         services.AddSingleton<ProviderService>();
         services.AddSingleton<CallHistoryService>();
         services.AddSingleton<DashboardService>();

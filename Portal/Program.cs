@@ -34,11 +34,19 @@ if (app.Environment.IsDevelopment())
 else
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    app.UseHsts();
 }
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
+// The call manager API answers on plain HTTP too (DESIGN §7): voice-app platforms have failed on certificates.
+app.UseWhen(context => !CallManagerApi.Serves(context.Request.Path), portal =>
+{
+    if (!app.Environment.IsDevelopment())
+    {
+        portal.UseHsts();
+    }
+
+    portal.UseHttpsRedirection();
+});
 app.UseAntiforgery();
 
 app.MapStaticAssets();
@@ -46,6 +54,7 @@ app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 app.MapCallHistoryApi();
+app.MapCallManagerApi();
 
 await app.RunAsync();
 return 0;

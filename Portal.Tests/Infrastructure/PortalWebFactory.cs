@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,15 +54,35 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>
         return caller;
     }
 
+    /// <summary>Creates a call manager key for the caller, as the Keys page does; the result holds the key in clear.</summary>
+    public async Task<CreatedCallManagerKey> CreateCallManagerKeyAsync(PortalCaller caller, string name = "voice app") =>
+        await Services.GetRequiredService<CallManagerKeyService>().CreateAsync(caller, name);
+
     public string DatabasePath => Path.Combine(directory, "portal.db");
 
-    /// <summary>Switches to Kestrel on a free port and returns the base address, e.g. http://127.0.0.1:41234/.</summary>
+    /// <summary>
+    /// Switches to Kestrel on a free port and returns the base address, e.g. http://127.0.0.1:41234/. With
+    /// <c>Kestrel:Endpoints:*</c> set (<see cref="With"/>), it listens on exactly those instead; see <see cref="ServerAddresses"/>.
+    /// </summary>
     public Uri StartKestrel()
     {
-        UseKestrel(0);
+        // UseKestrel(port) makes the given port win over configured endpoints, so it is only for the default.
+        if (settings.Keys.Any(k => k.StartsWith("Kestrel:Endpoints:", StringComparison.OrdinalIgnoreCase)))
+        {
+            UseKestrel();
+        }
+        else
+        {
+            UseKestrel(0);
+        }
+
         StartServer();
         return ClientOptions.BaseAddress;
     }
+
+    /// <summary>Every address Kestrel listens on once started, e.g. the http one and a configured https endpoint.</summary>
+    public IReadOnlyList<Uri> ServerAddresses =>
+        [.. Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
 
     /// <summary>Saves <paramref name="source"/> as the caller's dialplan "default" and makes it the out dialplan of their SIP account.</summary>
     public async Task UseOutDialplanAsync(PortalCaller caller, string sipUser, string source)

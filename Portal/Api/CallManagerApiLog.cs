@@ -1,0 +1,14 @@
+namespace Portal.Api;
+
+/// <summary>What the call manager API tells the operator: keys that did not check out, and rate limits hit.</summary>
+internal static partial class CallManagerApiLog
+{
+    public const string Category = "Portal.Api.CallManagerApi";
+
+    // The user name as given is left out: it is whatever the request said, newlines included.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call manager request from {Address} refused: the key did not check out")]
+    public static partial void KeyRejected(ILogger logger, string? address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call manager rate limit reached ({Limit}) for a request from {Address}; answered 429")]
+    public static partial void RateLimited(ILogger logger, string limit, string? address);
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Portal.Api;
+
+/// <summary>
+/// Fixed one-minute windows per source address and per user (DESIGN §7). The API charges the per-user window
+/// itself, after the key is verified, so nobody can spend another user's quota by naming them.
+/// </summary>
+public sealed class CallManagerRateLimits : IDisposable
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    private readonly PartitionedRateLimiter<string>? perAddress;
+    private readonly PartitionedRateLimiter<string>? perUser;
+
+    public CallManagerRateLimits(IOptions<CallManagerRateLimitOptions> options)
+    {
+        perAddress = Create(options.Value.PerAddressPerMinute);
+        perUser = Create(options.Value.PerUserPerMinute);
+    }
+
+    /// <summary>Counts a request from <paramref name="address"/>; false, with when to retry, once over the limit.</summary>
+    public bool TryAcquireForAddress(IPAddress? address, out TimeSpan retryAfter) =>
+        TryAcquire(perAddress, Partition(address), out retryAfter);
+
+    /// <summary>Counts a transfer request by <paramref name="userId"/>; false, with when to retry, once over the limit.</summary>
+    public bool TryAcquireForUser(string userId, out TimeSpan retryAfter) =>
+        TryAcquire(perUser, userId, out retryAfter);
+
+    public void Dispose()
+    {
+        perAddress?.Dispose();
+        perUser?.Dispose();
+    }
+
+    private static PartitionedRateLimiter<string>? Create(int permitsPerMinute) => permitsPerMinute <= 0
+        ? null
+        : PartitionedRateLimiter.Create<string, string>(partition => RateLimitPartition.GetFixedWindowLimiter(partition,
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = permitsPerMinute, Window = Window, QueueLimit = 0, AutoReplenishment = true }));
+
+    private static bool TryAcquire(PartitionedRateLimiter<string>? limiter, string partition, out TimeSpan retryAfter)
+    {
+        retryAfter = TimeSpan.Zero;
+        if (limiter is null)
+        {
+            return true;
+        }
+
+        using var lease = limiter.AttemptAcquire(partition);
+        if (lease.IsAcquired)
+        {
+            return true;
+        }
+
+        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : Window;
+        return false;
+    }
+
+    // An IPv4 client on a dual-stack socket shows up as ::ffff:a.b.c.d; count it as a.b.c.d.
+    private static string Partition(IPAddress? address) => address switch
+    {
+        null => "unknown",
+        { IsIPv4MappedToIPv6: true } => address.MapToIPv4().ToString(),
+        _ => address.ToString(),
+    };
+}
