@@ -216,8 +216,8 @@ public sealed class TransferTests : IAsyncLifetime
         await using var phone = Baresip.Start("alice", "s3cret", factory.SipPort);
         await phone.Process.WaitForOutputAsync("200 OK", TimeSpan.FromSeconds(20));
 
-        await phone.CommandAsync("dial", $"sip:232@127.0.0.1:{factory.SipPort.ToString(CultureInfo.InvariantCulture)}");
-        var call = await WaitForAnsweredCallAsync();
+        var dialled = await phone.CommandAsync("dial", $"sip:232@127.0.0.1:{factory.SipPort.ToString(CultureInfo.InvariantCulture)}");
+        var call = await WaitForAnsweredCallAsync(() => $"dial: {dialled}\n--- baresip ---\n{phone.Process.Output}\n--- voice app ---\n{voiceApp.Output}");
         using var response = await http.GetAsync(TransferUrl(call.AnsweredLeg!.CallId, "5551234", wait: 20));
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync() + "\n--- baresip ---\n" + phone.Process.Output);
@@ -249,7 +249,7 @@ public sealed class TransferTests : IAsyncLifetime
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private async Task<CallSnapshot> WaitForAnsweredCallAsync()
+    private async Task<CallSnapshot> WaitForAnsweredCallAsync(Func<string>? diagnostics = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (DateTime.UtcNow < deadline)
@@ -262,7 +262,7 @@ public sealed class TransferTests : IAsyncLifetime
             await Task.Delay(20);
         }
 
-        Assert.Fail("No call of alice's was answered.");
+        Assert.Fail("No call of alice's was answered.\n" + diagnostics?.Invoke());
         return null!;
     }
 

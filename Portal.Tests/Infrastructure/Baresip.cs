@@ -55,6 +55,8 @@ public sealed class Baresip : IAsyncDisposable
             "module ausine.so",
             "module aufile.so",
             "module_app account.so",
+            // menu provides the dial and hangup commands that ctrl_tcp runs.
+            "module_app menu.so",
             "module_app ctrl_tcp.so",
             $"ctrl_tcp_listen 127.0.0.1:{controlPort.ToString(invariant)}",
             "") );
