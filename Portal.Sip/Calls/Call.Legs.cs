@@ -11,6 +11,10 @@ internal sealed partial class Call
     public CalleeLeg AddLeg(DialTarget target, TimeSpan ringTime, TimeSpan maxDuration) =>
         AddCallee(CallLegRole.Callee, target, LegOffer.From(Caller.Invite.Request), ringTime, maxDuration);
 
+    void IDialOwner.OnLegStarted(CalleeLeg leg)
+    {
+    }
+
     public CalleeLeg AddCallee(CallLegRole role, DialTarget target, LegOffer offer, TimeSpan ringTime, TimeSpan maxDuration)
     {
         CalleeLeg leg = new(this, _environment, role, target, offer, ringTime, maxDuration);

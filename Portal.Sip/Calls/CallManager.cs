@@ -124,10 +124,13 @@ public sealed class CallManager
     /// progress, the leg whose SIP Call-ID is exactly <paramref name="legIdentifier"/>, else whose From or To user
     /// part is, leaves the call; the other party is sent where the owner's <c>transfer</c> dialplan says for
     /// <paramref name="destination"/>. Returns once the transfer has started (or why it cannot).
+    /// <paramref name="requestedTimestamp"/> (this manager's <see cref="TimeProvider"/> timestamp of the request's
+    /// arrival; now when 0) is where <see cref="TransferSnapshot.DialDelay"/> counts from.
     /// </summary>
     public async Task<TransferStartResult> BlindTransferAsync(string ownerId, string legIdentifier, string destination, string requestedBy,
-        CancellationToken cancellationToken = default)
+        long requestedTimestamp = 0, CancellationToken cancellationToken = default)
     {
+        requestedTimestamp = requestedTimestamp == 0 ? _environment.Time.GetTimestamp() : requestedTimestamp;
         ArgumentNullException.ThrowIfNull(legIdentifier);
         if (!TransferDestination.IsValid(destination))
         {
@@ -150,7 +153,7 @@ public sealed class CallManager
         {
             0 => TransferStartResult.Refused(TransferStartOutcome.NotFound, $"no call in progress has a leg '{legIdentifier}'"),
             > 1 => TransferStartResult.Refused(TransferStartOutcome.Ambiguous, $"{matches.Count} calls in progress have a leg '{legIdentifier}'; use its Call-ID"),
-            _ => await _transfers.StartAsync(matches[0].Call, matches[0].Leg, destination, requestedBy, null, cancellationToken),
+            _ => await _transfers.StartAsync(matches[0].Call, matches[0].Leg, destination, requestedBy, null, requestedTimestamp, cancellationToken),
         };
     }
 
@@ -169,7 +172,7 @@ public sealed class CallManager
 
         return call is null
             ? TransferStartResult.Refused(TransferStartOutcome.NotFound, "the call is no longer in progress")
-            : await _transfers.StartAsync(call, null, destination, requestedBy, null, cancellationToken);
+            : await _transfers.StartAsync(call, null, destination, requestedBy, null, _environment.Time.GetTimestamp(), cancellationToken);
     }
 
     /// <summary>A transfer started in the last quarter of an hour (or still pending), by id; null when unknown.</summary>

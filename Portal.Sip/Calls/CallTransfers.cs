@@ -27,13 +27,16 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
     /// says why it cannot start. <paramref name="progress"/> hears every change of the transfer (REFER's NOTIFYs).
     /// </summary>
     public async Task<TransferStartResult> StartAsync(Call call, CallLeg? replaced, string destination, string requestedBy,
-        Action<TransferSnapshot>? progress, CancellationToken cancellationToken)
+        Action<TransferSnapshot>? progress, long requestedTimestamp, CancellationToken cancellationToken)
     {
         if (!TransferDestination.IsValid(destination))
         {
             return TransferStartResult.Refused(TransferStartOutcome.InvalidDestination, TransferDestination.Rule);
         }
 
+        // The provider names (for routing the dial strings) are read while the dialplan is: two round trips at once.
+        Task<IReadOnlyList<string>> providerNames = Task.Run(() => providers.ListNamesAsync(call.Route.OwnerId, CancellationToken.None).AsTask(),
+            CancellationToken.None);
         (RulesDialplan? dialplan, string? problem) = await dialplans.GetAsync(call.Route.OwnerId, DialplanName, cancellationToken);
         if (dialplan is null)
         {
@@ -44,7 +47,7 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
 
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         Transfer? transfer = call.BeginTransfer(
-            (replacedLeg, remaining) => new Transfer(call, environment, id, replacedLeg, remaining, destination, requestedBy, progress),
+            (replacedLeg, remaining) => new Transfer(call, environment, id, replacedLeg, remaining, destination, requestedBy, progress, requestedTimestamp),
             replaced, out TransferStartOutcome refusal);
         if (transfer is null)
         {
@@ -62,7 +65,7 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
             },
             (this, transfer), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         CallLog.TransferStarted(environment.Logger, call.Number, id, destination, requestedBy, transfer.ReplacedLeg.CallId);
-        _ = RunAsync(transfer, dialplan);
+        _ = RunAsync(transfer, dialplan, providerNames);
         return new TransferStartResult(TransferStartOutcome.Started, transfer.Snapshot(), null);
     }
 
@@ -86,12 +89,12 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
         }
     }
 
-    private async Task RunAsync(Transfer transfer, RulesDialplan dialplan)
+    private async Task RunAsync(Transfer transfer, RulesDialplan dialplan, Task<IReadOnlyList<string>> providerNamesRead)
     {
         Call call = transfer.Call;
         try
         {
-            IReadOnlyList<string> providerNames = await providers.ListNamesAsync(call.Route.OwnerId, transfer.Cancelled);
+            IReadOnlyList<string> providerNames = await providerNamesRead;
             CallLeg remaining = transfer.RemainingLeg;
             string fromUser = (remaining is CallerLeg ? remaining.FromUser : remaining.ToUser) ?? "";
             string host = environment.HostedDomains.Count > 0 ? environment.HostedDomains[0] : "localhost";

@@ -82,6 +82,7 @@ internal sealed class DialGroupAttempt(IDialOwner owner, CallEnvironment environ
             CallLog.Dialling(environment.Logger, _call.Number, leg.Target, leg.CallId);
             void OnProvisional(SipResponse provisional) => _ = owner.OnProvisionalAsync(leg, provisional);
             var transaction = leg.Start(OnProvisional);
+            owner.OnLegStarted(leg);
             SipResponse response;
             using (environment.Time.CreateTimer(_ => OnRingTimeout(leg), null, leg.RingTime, Timeout.InfiniteTimeSpan))
             {

@@ -14,6 +14,9 @@ internal interface IDialOwner
     /// <summary>Adds a leg to the call for <paramref name="target"/>, not yet started.</summary>
     CalleeLeg AddLeg(DialTarget target, TimeSpan ringTime, TimeSpan maxDuration);
 
+    /// <summary>A leg's INVITE has just been sent.</summary>
+    void OnLegStarted(CalleeLeg leg);
+
     /// <summary>A leg's 180/183.</summary>
     Task OnProvisionalAsync(CalleeLeg leg, SipResponse response);
 

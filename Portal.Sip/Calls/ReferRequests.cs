@@ -46,7 +46,8 @@ internal sealed class ReferRequests(CallEnvironment environment, CallTransfers t
         }
 
         Subscription subscription = new(leg, request.CSeq!.Number, environment);
-        TransferStartResult result = await transfers.StartAsync(leg.Call, leg, target.User!, "REFER", subscription.OnProgress, CancellationToken.None);
+        TransferStartResult result = await transfers.StartAsync(leg.Call, leg, target.User!, "REFER", subscription.OnProgress,
+            environment.Time.GetTimestamp(), CancellationToken.None);
         switch (result.Outcome)
         {
             case TransferStartOutcome.Started:

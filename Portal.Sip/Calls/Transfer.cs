@@ -16,10 +16,12 @@ internal sealed class Transfer : IDialOwner
     private readonly TaskCompletionSource<TransferSnapshot> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<TransferSnapshot>? _progress;
     private readonly LegOffer _offer;
+    private readonly long _requestedTimestamp;
 
     public Transfer(Call call, CallEnvironment environment, string id, CallLeg replaced, CallLeg remaining, string destination, string requestedBy,
-        Action<TransferSnapshot>? progress)
+        Action<TransferSnapshot>? progress, long requestedTimestamp)
     {
+        _requestedTimestamp = requestedTimestamp;
         Call = call;
         _environment = environment;
         Id = id;
@@ -62,6 +64,9 @@ internal sealed class Transfer : IDialOwner
 
     public DateTimeOffset? EndedAt { get; private set; }
 
+    /// <summary>From the request (as its receiver timestamped it) to the first INVITE sent; null before one is.</summary>
+    public TimeSpan? DialDelay { get; private set; }
+
     /// <summary>Why the transfer was given up (the call ended); null while it was not.</summary>
     public string? CancelReason { get; private set; }
 
@@ -79,7 +84,7 @@ internal sealed class Transfer : IDialOwner
         lock (Call.Gate)
         {
             return new TransferSnapshot(Id, Call.Id, Call.Number, Call.Route.OwnerId, Destination, ReplacedLeg.CallId, RemainingLeg.CallId, RequestedBy,
-                State, Status, Reason, Target, StartedAt, EndedAt);
+                State, Status, Reason, Target, StartedAt, EndedAt, DialDelay);
         }
     }
 
@@ -92,6 +97,15 @@ internal sealed class Transfer : IDialOwner
         }
 
         return leg;
+    }
+
+    public void OnLegStarted(CalleeLeg leg)
+    {
+        TimeSpan elapsed = _environment.Time.GetElapsedTime(_requestedTimestamp);
+        lock (Call.Gate)
+        {
+            DialDelay ??= elapsed;
+        }
     }
 
     /// <summary>A new leg rings: the transfer shows it; the remaining party hears nothing of it.</summary>

@@ -15,6 +15,7 @@ namespace Portal.Sip.Calls;
 /// <param name="Target">The Request-URI of the leg that answered, or of the last leg tried.</param>
 /// <param name="StartedAt">When it was asked for.</param>
 /// <param name="EndedAt">When the outcome was known.</param>
+/// <param name="DialDelay">From the request's arrival to the first INVITE for the new destination; null until one is sent.</param>
 public sealed record TransferSnapshot(
     string Id,
     string CallId,
@@ -29,7 +30,8 @@ public sealed record TransferSnapshot(
     string? Reason,
     string? Target,
     DateTimeOffset StartedAt,
-    DateTimeOffset? EndedAt)
+    DateTimeOffset? EndedAt,
+    TimeSpan? DialDelay = null)
 {
     /// <summary>The outcome is known: answered or failed.</summary>
     public bool IsFinished => State is TransferState.Answered or TransferState.Failed;

@@ -127,9 +127,14 @@ public sealed class TransferTests : IAsyncLifetime
         await AssertPeersSucceededAsync(caller, voiceApp, target);
         using var state = new HttpRequestMessage(HttpMethod.Get, location);
         state.Headers.Authorization = new("Bearer", key);
+        state.Headers.Accept.Add(new("application/json"));
         using var stateResponse = await http.SendAsync(state);
         Assert.Equal(HttpStatusCode.OK, stateResponse.StatusCode);
-        Assert.Contains("Answered", await stateResponse.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        using var json = System.Text.Json.JsonDocument.Parse(await stateResponse.Content.ReadAsStringAsync());
+        Assert.Equal("answered", json.RootElement.GetProperty("state").GetString());
+        Assert.Equal(200, json.RootElement.GetProperty("status").GetInt32());
+        Assert.StartsWith($"sip:5551234@127.0.0.1:{targetPort}", json.RootElement.GetProperty("target").GetString());
+        Assert.True(json.RootElement.GetProperty("dialDelayMs").GetDouble() > 0);
     }
 
     [Fact]

@@ -45,6 +45,8 @@ public static class CallManagerApi
     public static async Task<CallManagerReply> BlindTransferAsync(HttpContext context, CallManagerKeyVerifier keys,
         CallManagerRateLimits limits, AuditLog audit, CancellationToken cancellationToken)
     {
+        // On the clock the SIP service runs on (the same TimeProvider): where the transfer's dial delay counts from.
+        var arrived = context.RequestServices.GetRequiredService<TimeProvider>().GetTimestamp();
         var parameters = await CallManagerParameters.ReadAsync(context.Request, TransferParameters, cancellationToken);
         if ((parameters.Problem ?? TransferRequestProblem(parameters)) is { } problem)
         {
@@ -81,7 +83,7 @@ public static class CallManagerApi
             return SipUnavailable();
         }
 
-        var start = await calls.BlindTransferAsync(key.UserId, callId, destination, key.AuditName, cancellationToken);
+        var start = await calls.BlindTransferAsync(key.UserId, callId, destination, key.AuditName, arrived, cancellationToken);
         if (start is not { Outcome: TransferStartOutcome.Started, Transfer: { } transfer })
         {
             await AuditAsync($"refused, {start.Outcome}: {start.Problem}");

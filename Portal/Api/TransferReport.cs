@@ -13,6 +13,7 @@ namespace Portal.Api;
 /// <param name="StartedAt">When it was asked for.</param>
 /// <param name="EndedAt">When the outcome was known.</param>
 /// <param name="Location">Where to ask for its state.</param>
+/// <param name="DialDelayMs">Milliseconds from the request's arrival to the first INVITE for the new destination.</param>
 public sealed record TransferReport(
     string Id,
     string State,
@@ -23,7 +24,8 @@ public sealed record TransferReport(
     string? Target,
     DateTimeOffset StartedAt,
     DateTimeOffset? EndedAt,
-    string Location)
+    string Location,
+    double? DialDelayMs = null)
 {
     public static TransferReport From(TransferSnapshot transfer) => new(
         transfer.Id,
@@ -35,7 +37,8 @@ public sealed record TransferReport(
         transfer.Target,
         transfer.StartedAt,
         transfer.EndedAt,
-        LocationOf(transfer.Id));
+        LocationOf(transfer.Id),
+        transfer.DialDelay is { } delay ? Math.Round(delay.TotalMilliseconds, 2) : null);
 
     public static string LocationOf(string transferId) => $"/callmanager/transfers/{Uri.EscapeDataString(transferId)}";
 

@@ -25,6 +25,12 @@ public sealed partial class PortalDatabaseInitializer(
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             await db.Database.MigrateAsync(cancellationToken);
+            if (db.Database.IsSqlite())
+            {
+                // Write-ahead logging (kept in the file): call records and audit entries being written never hold up
+                // the reads a call or a transfer is waiting for, and commits stay durable (synchronous stays FULL).
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            }
         }
 
         foreach (var role in new[] { PortalCaller.AdminRole, PortalCaller.UserRole })
