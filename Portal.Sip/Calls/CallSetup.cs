@@ -70,41 +70,19 @@ internal sealed class CallSetup(CallEnvironment environment, DialplanCache dialp
 
     private async Task RunStepsAsync(Call call, IReadOnlyList<DialplanStep> steps)
     {
-        DialResult last = DialResult.Failed(SipStatusCodes.TemporarilyUnavailable, "Temporarily Unavailable");
-        foreach (DialplanStep step in steps)
+        DialResult result = await DialplanRun.RunStepsAsync(call, steps, dialer, environment, call.SetupCancelled);
+        if (result.IsAnswered)
         {
-            if (call.SetupCancelled.IsCancellationRequested)
-            {
-                break;
-            }
-
-            switch (step)
-            {
-                case LogStep log:
-                    CallLog.DialplanLog(environment.Logger, call.Number, log.Text);
-                    break;
-                case RespondStep respond:
-                    await call.FailAsync(respond.Code, respond.Reason, CallEndStatus.Failed, $"{respond.Code} {respond.Reason}");
-                    return;
-                case DialStep dial:
-                    DialResult result = await dialer.DialAsync(call, dial, call.SetupCancelled);
-                    if (result.IsAnswered)
-                    {
-                        return;
-                    }
-
-                    last = result.IsCancelled ? last : result;
-                    break;
-            }
+            return;
         }
 
-        if (call.SetupCancelled.IsCancellationRequested)
+        if (result.IsCancelled || call.SetupCancelled.IsCancellationRequested)
         {
             await FinishCancelledAsync(call);
             return;
         }
 
-        await call.FailAsync(last.Status, last.Reason, CallEndStatus.Failed, $"{last.Status} {last.Reason}");
+        await call.FailAsync(result.Status, result.Reason, CallEndStatus.Failed, $"{result.Status} {result.Reason}");
     }
 
     /// <summary>

@@ -120,44 +120,22 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
         }
     }
 
-    /// <summary>The plan's steps in order, as for a call (DESIGN §6): a Respond fails the transfer with its status; a dial's answer ends it.</summary>
+    /// <summary>The plan's steps, as for a call (DESIGN §6): a Respond fails the transfer with its status; an answer completes it.</summary>
     private async Task RunStepsAsync(Transfer transfer, IReadOnlyList<DialplanStep> steps)
     {
-        DialResult last = DialResult.Failed(SipStatusCodes.TemporarilyUnavailable, "Temporarily Unavailable");
-        foreach (DialplanStep step in steps)
+        DialResult result = await DialplanRun.RunStepsAsync(transfer, steps, dialer, environment, transfer.Cancelled);
+        if (result.IsAnswered)
         {
-            if (transfer.Cancelled.IsCancellationRequested)
-            {
-                break;
-            }
-
-            switch (step)
-            {
-                case LogStep log:
-                    CallLog.DialplanLog(environment.Logger, transfer.Call.Number, log.Text);
-                    break;
-                case RespondStep respond:
-                    transfer.Failed(respond.Code, $"{respond.Code} {respond.Reason}");
-                    return;
-                case DialStep dial:
-                    DialResult result = await dialer.DialAsync(transfer, dial, transfer.Cancelled);
-                    if (result.IsAnswered)
-                    {
-                        return;
-                    }
-
-                    last = result.IsCancelled ? last : result;
-                    break;
-            }
+            return;
         }
 
-        if (transfer.Cancelled.IsCancellationRequested)
+        if (result.IsCancelled || transfer.Cancelled.IsCancellationRequested)
         {
             transfer.Failed(SipStatusCodes.RequestTerminated, transfer.CancelReason ?? "the call ended");
             return;
         }
 
-        transfer.Failed(last.Status, $"{last.Status} {last.Reason}");
+        transfer.Failed(result.Status, $"{result.Status} {result.Reason}");
     }
 
     private void ForgetLater(Transfer transfer)

@@ -230,18 +230,7 @@ public static class CallManagerApi
     private static CallManagerReply SipUnavailable() => CallManagerReply.Problem(StatusCodes.Status503ServiceUnavailable, "sip-unavailable",
         "the SIP service is not running here, so there are no calls to transfer");
 
-    private static CallManager? RunningCalls(IServiceProvider services)
-    {
-        try
-        {
-            return services.GetService<SipHostedService>()?.Calls;
-        }
-        catch (InvalidOperationException)
-        {
-            // Configured but not started (yet, or any more).
-            return null;
-        }
-    }
+    private static CallManager? RunningCalls(IServiceProvider services) => services.GetService<SipHostedService>()?.RunningCalls;
 
     private static ILogger Logger(HttpContext context) =>
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(CallManagerApiLog.Category);

@@ -10,21 +10,7 @@ namespace Portal.Services;
 /// </summary>
 public sealed class LiveCallService(IServiceProvider services, AuditLog audit)
 {
-    private CallManager? Manager
-    {
-        get
-        {
-            try
-            {
-                return services.GetService<SipHostedService>()?.Calls;
-            }
-            catch (InvalidOperationException)
-            {
-                // Configured but not started (yet, or any more).
-                return null;
-            }
-        }
-    }
+    private CallManager? Manager => services.GetService<SipHostedService>()?.RunningCalls;
 
     public bool IsAvailable => Manager is not null;
 

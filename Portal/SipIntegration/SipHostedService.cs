@@ -37,6 +37,9 @@ public sealed partial class SipHostedService(
     /// <summary>The calls in progress (DESIGN §4): the Calls page and the call manager API read them here.</summary>
     public CallManager Calls => Server.Calls;
 
+    /// <summary>The calls in progress; null while the SIP service is not running (not started yet, or stopped).</summary>
+    public CallManager? RunningCalls => server?.Calls;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         server = SipServer.Start(options.Value, accounts, bindings, dialplans, providers, callRecords, time, loggers, providerRegistrations);
