@@ -149,8 +149,9 @@ internal sealed partial class Call : IDialOwner
                 return Task.CompletedTask;
             }
 
-            leaves = from is not null && State == CallState.Answered && _connected is var (a, b)
-                && (_transfer is { IsPending: true } pending && ReferenceEquals(from, pending.ReplacedLeg) || !ReferenceEquals(from, a) && !ReferenceEquals(from, b));
+            bool replacedDuringTransfer = _transfer is { IsPending: true } pending && ReferenceEquals(from, pending.ReplacedLeg);
+            bool outOfCall = _connected is var (a, b) && !ReferenceEquals(from, a) && !ReferenceEquals(from, b);
+            leaves = from is not null && State == CallState.Answered && (replacedDuringTransfer || outOfCall);
             if (leaves)
             {
                 // The party a pending transfer replaces left (DESIGN §2 step 5: the other stays until the outcome is

@@ -189,7 +189,7 @@ public static class CallManagerApi
         TransferStartOutcome.AlreadyTransferring => CallManagerReply.Problem(StatusCodes.Status409Conflict, "already-transferring",
             "a transfer of this call is still pending; wait for its outcome"),
         TransferStartOutcome.NoTransferDialplan => CallManagerReply.Problem(StatusCodes.Status422UnprocessableEntity, "no-transfer-dialplan",
-            "this user has no dialplan named 'transfer'; create one in the portal to say where transfers go"),
+            start.Problem ?? "this user has no dialplan named 'transfer'; create one in the portal to say where transfers go"),
         _ => throw new ArgumentOutOfRangeException(nameof(start), start.Outcome, "not a refusal"),
     };
 
