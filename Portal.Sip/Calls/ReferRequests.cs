@@ -20,6 +20,8 @@ internal sealed class ReferRequests(CallEnvironment environment, CallTransfers t
 
     public async Task HandleAsync(CallLeg leg, ServerTransaction transaction)
     {
+        // Off the receive path at once: starting a transfer reads the database, and some providers of it block (SQLite).
+        await Task.Yield();
         SipRequest request = transaction.Request;
         if (request.Headers.GetAll(SipHeaderNames.ReferTo).Count() != 1 || request.ReferTo is not { } referTo)
         {
