@@ -67,6 +67,43 @@ public sealed class TransferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheTropoRubySnippetFromTheCallManagerPage_RunAsTheVoiceAppsScript_TransfersTheCall()
+    {
+        await using var voiceApp = Sipp.StartUas("transfer-voice-app.xml", voiceAppPort);
+        await using var target = Sipp.StartUas("transfer-target.xml", targetPort, extra: ["-d", "200"]);
+        var caller = CallAsAliceAsync("transfer-caller.xml", holdMilliseconds: 500);
+        var call = await WaitForAnsweredCallAsync();
+
+        // Tropo's scripting functions, standing in for the platform: the leg's Call-ID arrives as x-sbc-call-id,
+        // and the caller "enters" 5551234.
+        var folder = Directory.CreateTempSubdirectory("tropo-ruby-").FullName;
+        var tropo = Path.Combine(folder, "tropo.rb");
+        await File.WriteAllTextAsync(tropo, $$"""
+            Call = Struct.new(:sbc_call_id) do
+              def getHeader(name) = name == "x-sbc-call-id" ? sbc_call_id : nil
+            end
+            $currentCall = Call.new({{System.Text.Json.JsonSerializer.Serialize(call.AnsweredLeg!.CallId)}})
+            Answer = Struct.new(:value)
+            def answer = nil
+            def ask(prompt, options) = Answer.new("5551234")
+            def say(text) = nil
+            def hangup = puts("hangup")
+            def log(text) = puts(text)
+            """);
+        var script = Path.Combine(folder, "transfer.rb");
+        var snippets = new CallManagerSnippets(http.BaseAddress!.ToString().TrimEnd('/'), "alice", key, "app@127.0.0.1");
+        await File.WriteAllTextAsync(script, snippets.TropoRuby);
+
+        var (exit, output) = await PeerProcess.RunAsync("ruby", ["-r", tropo, script], TimeSpan.FromSeconds(30), folder);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("blindtransfer 202: 202 transfer ", output);
+        Assert.DoesNotContain("hangup", output);
+        await AssertPeersSucceededAsync(caller, voiceApp, target);
+        Assert.StartsWith("5551234 (", (await WaitForEndedRecordAsync()).TransferredTo);
+    }
+
+    [Fact]
     public async Task TheTargetIsBusy_TheCallerStaysWithTheVoiceApp_AndTheWaitingRequestGets502WithTheStatus()
     {
         await using var voiceApp = Sipp.StartUas("transfer-voice-app.xml", voiceAppPort);
