@@ -251,6 +251,16 @@ public static class CallManagerApi
             return CallManagerReply.TooManyRequests(retryAfter, "requests from this address");
         }
 
-        return await next(invocation);
+        try
+        {
+            return await next(invocation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            // A script reads this answer: one plain line (or problem details), not the portal's HTML error page.
+            CallManagerApiLog.RequestFailed(Logger(context), e, context.Request.Path);
+            return CallManagerReply.Problem(StatusCodes.Status500InternalServerError, "internal-error",
+                "the call manager could not handle this request; it is logged, try again");
+        }
     }
 }

@@ -11,4 +11,7 @@ internal static partial class CallManagerApiLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call manager rate limit reached ({Limit}) for a request from {Address}; answered 429")]
     public static partial void RateLimited(ILogger logger, string limit, string? address);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Call manager request {Path} failed")]
+    public static partial void RequestFailed(ILogger logger, Exception exception, string path);
 }

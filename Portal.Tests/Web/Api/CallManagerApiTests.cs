@@ -291,6 +291,21 @@ public sealed class CallManagerApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFailureInside_IsA500InPlainTextNotThePortalsErrorPage()
+    {
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // The key table gone: every key check fails inside the service.
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ExecuteSqlRawAsync("DROP TABLE CallManagerKeys");
+        }
+
+        var response = await client.GetAsync($"/callmanager/blindtransfer?user=alice&callid=x&destination=5551234&key={Uri.EscapeDataString(aliceKey.Key)}");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.StartsWith("500 the call manager could not handle this request", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Requests_OverThePerAddressLimit_Get429WithRetryAfter()
     {
         await using var limited = new PortalWebFactory().With("CallManager:RateLimit:PerAddressPerMinute", "3");
