@@ -44,7 +44,7 @@ internal sealed class CallSetup(CallEnvironment environment, DialplanCache dialp
             return [new DialStep(new DialString([new DialGroup([leg])]), null, null, text)];
         }
 
-        (RulesDialplan? dialplan, string? problem) = await dialplans.GetAsync(route.OwnerId, name, call.SetupCancelled);
+        (RulesDialplan? dialplan, string? problem, _) = await dialplans.GetAsync(route.OwnerId, name, call.SetupCancelled);
         if (dialplan is null)
         {
             CallLog.DialplanUnusable(environment.Logger, name, route.OwnerUserName, problem!);

@@ -37,10 +37,11 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
         // The provider names (for routing the dial strings) are read while the dialplan is: two round trips at once.
         Task<IReadOnlyList<string>> providerNames = Task.Run(() => providers.ListNamesAsync(call.Route.OwnerId, CancellationToken.None).AsTask(),
             CancellationToken.None);
-        (RulesDialplan? dialplan, string? problem) = await dialplans.GetAsync(call.Route.OwnerId, DialplanName, cancellationToken);
+        (RulesDialplan? dialplan, string? problem, bool missing) = await dialplans.GetAsync(call.Route.OwnerId, DialplanName, cancellationToken);
         if (dialplan is null)
         {
-            return TransferStartResult.Refused(TransferStartOutcome.NoTransferDialplan, problem!.StartsWith("there is no", StringComparison.Ordinal)
+            Observe(providerNames);
+            return TransferStartResult.Refused(TransferStartOutcome.NoTransferDialplan, missing
                 ? $"there is no dialplan named '{DialplanName}'; create one to say where transfers go"
                 : $"the '{DialplanName}' dialplan cannot be used: {problem}");
         }
@@ -51,6 +52,7 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
             replaced, out TransferStartOutcome refusal);
         if (transfer is null)
         {
+            Observe(providerNames);
             return TransferStartResult.Refused(refusal, refusal == TransferStartOutcome.AlreadyTransferring
                 ? "another transfer of this call is still in progress"
                 : "the call is not answered");
@@ -137,6 +139,10 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
 
         transfer.Failed(result.Status, $"{result.Status} {result.Reason}");
     }
+
+    /// <summary>A read whose result is not needed after all: its failure, if any, is observed and dropped.</summary>
+    private static void Observe(Task read) =>
+        _ = read.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     private void ForgetLater(Transfer transfer)
     {

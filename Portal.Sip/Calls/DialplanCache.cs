@@ -15,13 +15,13 @@ internal sealed class DialplanCache(IDialplanSource source)
 
     public int Count => _parsed.Count;
 
-    /// <summary>The dialplan, or why it cannot be used (missing, or saved with errors).</summary>
-    public async ValueTask<(RulesDialplan? Dialplan, string? Problem)> GetAsync(string ownerId, string name, CancellationToken cancellationToken)
+    /// <summary>The dialplan, or why it cannot be used: it is missing, or was saved with errors.</summary>
+    public async ValueTask<(RulesDialplan? Dialplan, string? Problem, bool Missing)> GetAsync(string ownerId, string name, CancellationToken cancellationToken)
     {
         DialplanSourceRecord? record = await source.GetAsync(ownerId, name, cancellationToken);
         if (record is null)
         {
-            return (null, $"there is no dialplan named '{name}'");
+            return (null, $"there is no dialplan named '{name}'", true);
         }
 
         var key = (ownerId, name);
@@ -32,7 +32,7 @@ internal sealed class DialplanCache(IDialplanSource source)
         }
 
         return cached.Parsed.Succeeded
-            ? (cached.Parsed.Dialplan, null)
-            : (null, $"version {record.Version} has {cached.Parsed.Errors.Count} error(s), the first at {cached.Parsed.Errors[0]}");
+            ? (cached.Parsed.Dialplan, null, false)
+            : (null, $"version {record.Version} has {cached.Parsed.Errors.Count} error(s), the first at {cached.Parsed.Errors[0]}", false);
     }
 }
