@@ -101,9 +101,7 @@ internal sealed partial class Call
             }
             else
             {
-                leg.State = CallLegState.Failed;
-                leg.Status = SipStatusCodes.RequestTerminated;
-                leg.EndedAt = now;
+                AnsweredTooLate(leg, now);
             }
         }
 
@@ -126,6 +124,14 @@ internal sealed partial class Call
 
         await Caller.AnswerAsync(answer, () => _ = HangUpAsync("no ACK from the caller"));
         return true;
+    }
+
+    /// <summary>A leg whose 2xx came after the call (or the transfer) had moved on: it counts as given up (487). Under the gate.</summary>
+    private static void AnsweredTooLate(CalleeLeg leg, DateTimeOffset now)
+    {
+        leg.State = CallLegState.Failed;
+        leg.Status = SipStatusCodes.RequestTerminated;
+        leg.EndedAt = now;
     }
 
     /// <summary>The call's longest duration from now, as the leg that answered allows (<c>cd</c>): then both legs get a BYE.</summary>

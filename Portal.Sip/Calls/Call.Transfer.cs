@@ -119,9 +119,7 @@ internal sealed partial class Call
             }
             else
             {
-                leg.State = CallLegState.Failed;
-                leg.Status = SipStatusCodes.RequestTerminated;
-                leg.EndedAt = now;
+                AnsweredTooLate(leg, now);
             }
         }
 
