@@ -38,7 +38,7 @@ public sealed class BaresipRegistrationTests : IAsyncLifetime
         await factory.CreateUserWithSipAccountAsync("bob", "bob", "b0bsecret");
         await factory.UseOutDialplanAsync(alice, "alice", "when \"bob\" then sys.Dial(\"bob@local\")");
 
-        await using var phone = Baresip.Start("bob", "b0bsecret", factory.SipPort);
+        await using var phone = await Baresip.StartAsync("bob", "b0bsecret", factory.SipPort);
         await phone.Process.WaitForOutputAsync("200 OK", TimeSpan.FromSeconds(20));
 
         var (exit, output) = await Sipp.RunAsync("call-uac-auth-to-phone.xml", factory.SipPort, service: "bob", authUser: "alice",
@@ -69,7 +69,7 @@ public sealed class BaresipRegistrationTests : IAsyncLifetime
         var cell = page.Locator("td.registrations[data-account='alice-phone']");
         await Assertions.Expect(cell).ToContainTextAsync("none");
 
-        await using var phone = Baresip.Start("alice-phone", "s3cret", factory.SipPort);
+        await using var phone = await Baresip.StartAsync("alice-phone", "s3cret", factory.SipPort);
         await phone.Process.WaitForOutputAsync("200 OK", TimeSpan.FromSeconds(20));
 
         await Assertions.Expect(cell).ToContainTextAsync($"127.0.0.1:{phone.SipPort}", new() { Timeout = 10_000 });

@@ -255,7 +255,7 @@ public sealed class TransferTests : IAsyncLifetime
     {
         await using var voiceApp = Sipp.StartUas("transfer-voice-app.xml", voiceAppPort);
         await using var target = Sipp.StartUas("transfer-target.xml", targetPort, extra: ["-d", "200"]);
-        await using var phone = Baresip.Start("alice", "s3cret", factory.SipPort);
+        await using var phone = await Baresip.StartAsync("alice", "s3cret", factory.SipPort);
         await phone.Process.WaitForOutputAsync("200 OK", TimeSpan.FromSeconds(20));
 
         var dialled = await phone.CommandAsync("dial", $"sip:232@127.0.0.1:{factory.SipPort.ToString(CultureInfo.InvariantCulture)}");

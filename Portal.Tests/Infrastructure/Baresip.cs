@@ -24,14 +24,42 @@ public sealed class Baresip : IAsyncDisposable
 
     public int ControlPort { get; }
 
-    /// <summary>Starts baresip with one account registering to the service.</summary>
-    public static Baresip Start(string user, string password, int servicePort, string transport = "udp", int registerSeconds = 600)
+    /// <summary>
+    /// Starts baresip with one account registering to the service and waits until it is ready. baresip binds its SIP
+    /// port for UDP and TCP and the next port for TLS; ports are picked at run time, so another process can take one
+    /// between the check and baresip's bind. A start that fails that way is retried on fresh ports.
+    /// </summary>
+    public static async Task<Baresip> StartAsync(string user, string password, int servicePort, string transport = "udp",
+        int registerSeconds = 600)
+    {
+        const int attempts = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            var phone = Start(user, password, servicePort, transport, registerSeconds);
+            try
+            {
+                await phone.Process.WaitForOutputAsync("baresip is ready.", TimeSpan.FromSeconds(20));
+                return phone;
+            }
+            catch (TimeoutException) when (attempt < attempts && phone.Process.Output.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                await phone.DisposeAsync();
+            }
+            catch
+            {
+                await phone.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    private static Baresip Start(string user, string password, int servicePort, string transport, int registerSeconds)
     {
         var directory = Directory.CreateTempSubdirectory("baresip-").FullName;
-        var sipPort = PeerProcess.FreePort();
-        // baresip also binds the port after its SIP port; keep the control port clear of it.
+        var sipPort = PeerProcess.FreePort(extraTcpPorts: 1);
+        // Keep the control port clear of the SIP ports.
         var controlPort = PeerProcess.FreePort();
-        while (Math.Abs(controlPort - sipPort) <= 2)
+        while (controlPort - sipPort is >= -2 and <= 2)
         {
             controlPort = PeerProcess.FreePort();
         }

@@ -114,28 +114,38 @@ public sealed class PeerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A UDP and TCP port free right now on 127.0.0.1, for peers that need one on their command line.</summary>
-    public static int FreePort()
+    /// <summary>
+    /// A UDP and TCP port free right now on 127.0.0.1, for peers that need one on their command line; with
+    /// <paramref name="extraTcpPorts"/>, the TCP ports just above it are free as well (baresip binds one for TLS).
+    /// </summary>
+    public static int FreePort(int extraTcpPorts = 0)
     {
-        for (var attempt = 0; attempt < 20; attempt++)
+        for (var attempt = 0; attempt < 50; attempt++)
         {
             using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
-            try
+            if (port + extraTcpPorts <= IPEndPoint.MaxPort && Enumerable.Range(port, extraTcpPorts + 1).All(TcpPortIsFree))
             {
-                using var tcp = new TcpListener(IPAddress.Loopback, port);
-                tcp.Start();
-                tcp.Stop();
                 return port;
-            }
-            catch (SocketException)
-            {
-                // Taken for TCP; try another.
             }
         }
 
-        throw new InvalidOperationException("No free port pair found.");
+        throw new InvalidOperationException("No free port found.");
+    }
+
+    private static bool TcpPortIsFree(int port)
+    {
+        try
+        {
+            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     public void Kill()
