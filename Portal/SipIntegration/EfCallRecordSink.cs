@@ -12,15 +12,18 @@ namespace Portal.SipIntegration;
 /// Call detail records in the portal database (DESIGN §4 CallRecord), written as the call progresses: a row when
 /// it starts, updated when it is answered, transferred and when it ends, so a crash loses at most the last step.
 /// A transfer's outcome also goes to the audit log, under whoever asked for it.
+/// Writes take their turn with the SIP service's other writes (<see cref="SipDatabaseWrites"/>).
 /// </summary>
-public sealed class EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit) : ICallRecordSink
+public sealed class EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, SipDatabaseWrites writes) : ICallRecordSink
 {
     private const int TextLength = 256;
 
     // The row of each call in progress; the call manager calls one call's methods in order, one at a time.
     private readonly ConcurrentDictionary<string, long> rows = new(StringComparer.Ordinal);
 
-    public async ValueTask CallStartedAsync(CallSnapshot call)
+    public ValueTask CallStartedAsync(CallSnapshot call) => new(writes.RunAsync(() => CallStartedInTurnAsync(call)));
+
+    private async Task CallStartedInTurnAsync(CallSnapshot call)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var record = new CallRecord
@@ -39,7 +42,9 @@ public sealed class EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactor
         rows[call.Id] = record.Id;
     }
 
-    public async ValueTask CallAnsweredAsync(CallSnapshot call)
+    public ValueTask CallAnsweredAsync(CallSnapshot call) => new(writes.RunAsync(() => CallAnsweredInTurnAsync(call)));
+
+    private async Task CallAnsweredInTurnAsync(CallSnapshot call)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         if (await FindAsync(db, call) is not { } record)
@@ -53,7 +58,9 @@ public sealed class EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactor
         await db.SaveChangesAsync();
     }
 
-    public async ValueTask CallEndedAsync(CallSnapshot call, string status, string reason)
+    public ValueTask CallEndedAsync(CallSnapshot call, string status, string reason) => new(writes.RunAsync(() => CallEndedInTurnAsync(call, status, reason)));
+
+    private async Task CallEndedInTurnAsync(CallSnapshot call, string status, string reason)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var record = await FindAsync(db, call);
@@ -74,7 +81,9 @@ public sealed class EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactor
         await db.SaveChangesAsync();
     }
 
-    public async ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer)
+    public ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer) => new(writes.RunAsync(() => TransferFinishedInTurnAsync(call, transfer)));
+
+    private async Task TransferFinishedInTurnAsync(CallSnapshot call, TransferSnapshot transfer)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var answered = transfer.State == TransferState.Answered;

@@ -7,8 +7,12 @@ using Portal.Sip.Providers;
 
 namespace Portal.SipIntegration;
 
-/// <summary>Providers with Register on, read from the database; their registration status written back to it.</summary>
-public sealed class EfProviderRegistrationStore(IDbContextFactory<PortalDbContext> dbFactory, ProviderService providers) : IProviderRegistrationStore
+/// <summary>
+/// Providers with Register on, read from the database; their registration status written back to it, in turn with
+/// the SIP service's other writes (<see cref="SipDatabaseWrites"/>).
+/// </summary>
+public sealed class EfProviderRegistrationStore(IDbContextFactory<PortalDbContext> dbFactory, ProviderService providers, SipDatabaseWrites writes)
+    : IProviderRegistrationStore
 {
     public async Task<IReadOnlyList<ProviderRegistrationTarget>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -29,7 +33,10 @@ public sealed class EfProviderRegistrationStore(IDbContextFactory<PortalDbContex
         return targets;
     }
 
-    public async Task ReportAsync(int providerId, ProviderRegistrationStatus status, CancellationToken cancellationToken = default)
+    public Task ReportAsync(int providerId, ProviderRegistrationStatus status, CancellationToken cancellationToken = default) =>
+        writes.RunAsync(() => ReportInTurnAsync(providerId, status, cancellationToken), cancellationToken);
+
+    private async Task ReportInTurnAsync(int providerId, ProviderRegistrationStatus status, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.SipProviders.Where(p => p.Id == providerId && p.Register).ExecuteUpdateAsync(setters => setters

@@ -5,8 +5,11 @@ using Portal.Sip.Registrar;
 
 namespace Portal.SipIntegration;
 
-/// <summary>Registrations stored in the portal database, so they survive a restart.</summary>
-public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFactory) : ISipBindingStore
+/// <summary>
+/// Registrations stored in the portal database, so they survive a restart; changes take their turn with the SIP
+/// service's other writes (<see cref="SipDatabaseWrites"/>).
+/// </summary>
+public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFactory, SipDatabaseWrites writes) : ISipBindingStore
 {
     public async Task<IReadOnlyList<SipBindingRecord>> ListAsync(int accountId, CancellationToken cancellationToken = default)
     {
@@ -17,7 +20,13 @@ public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFacto
             .ToListAsync(cancellationToken);
     }
 
-    public async Task ReplaceAsync(int accountId, IReadOnlyList<SipBindingRecord> bindings, CancellationToken cancellationToken = default)
+    public Task ReplaceAsync(int accountId, IReadOnlyList<SipBindingRecord> bindings, CancellationToken cancellationToken = default) =>
+        writes.RunAsync(() => ReplaceInTurnAsync(accountId, bindings, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<int>> RemoveExpiredAsync(DateTime now, CancellationToken cancellationToken = default) =>
+        writes.RunAsync(() => RemoveExpiredInTurnAsync(now, cancellationToken), cancellationToken);
+
+    private async Task ReplaceInTurnAsync(int accountId, IReadOnlyList<SipBindingRecord> bindings, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -44,7 +53,7 @@ public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFacto
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<int>> RemoveExpiredAsync(DateTime now, CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<int>> RemoveExpiredInTurnAsync(DateTime now, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var accounts = await db.SipBindings.Where(b => b.ExpiresAt <= now).Select(b => b.SipAccountId).Distinct().ToListAsync(cancellationToken);

@@ -10,6 +10,7 @@ public static class SipIntegrationServiceCollectionExtensions
     /// <summary>The hosted SIP service and the database-backed stores it asks for (DESIGN §3).</summary>
     public static IServiceCollection AddPortalSip(this IServiceCollection services)
     {
+        services.AddSingleton<SipDatabaseWrites>();
         services.AddSingleton<ISipAccountDirectory, EfSipAccountDirectory>();
         services.AddSingleton<ISipBindingStore, EfSipBindingStore>();
         services.AddSingleton<IDialplanSource, EfDialplanSource>();
