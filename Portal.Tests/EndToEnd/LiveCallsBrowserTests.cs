@@ -47,8 +47,8 @@ public sealed class LiveCallsBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#no-calls")).ToBeVisibleAsync();
 
         // Both parties wait for the service's BYE: only the hang-up on the page ends this call.
-        await using var callee = PeerProcess.Start("sipp", SippArguments("call-uas-answer.xml", calleePort, remote: null));
-        await using var caller = PeerProcess.Start("sipp", SippArguments("call-uac-auth-callee-hangs-up.xml", PeerProcess.FreePort(),
+        await using var callee = Sipp.Start(SippArguments("call-uas-answer.xml", calleePort, remote: null));
+        await using var caller = Sipp.Start(SippArguments("call-uac-auth-callee-hangs-up.xml", PeerProcess.FreePort(),
             remote: $"127.0.0.1:{factory.SipPort}", "-s", "uas", "-au", "alice", "-ap", "s3cret"));
 
         var call = page.Locator(".live-call");
@@ -119,7 +119,6 @@ public sealed class LiveCallsBrowserTests : IAsyncLifetime
 
     private static List<string> SippArguments(string scenario, int localPort, string? remote, params string[] extra)
     {
-        var logs = Directory.CreateTempSubdirectory("sipp-live-").FullName;
         var arguments = new List<string>();
         if (remote is not null)
         {
@@ -127,7 +126,7 @@ public sealed class LiveCallsBrowserTests : IAsyncLifetime
         }
 
         arguments.AddRange(["-sf", Sipp.Scenario(scenario), "-i", "127.0.0.1", "-p", localPort.ToString(CultureInfo.InvariantCulture), "-t", "u1",
-            "-m", "1", "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err", "-error_file", Path.Combine(logs, "errors.log")]);
+            "-m", "1", "-timeout", "60s", "-timeout_error"]);
         arguments.AddRange(extra);
         return arguments;
     }

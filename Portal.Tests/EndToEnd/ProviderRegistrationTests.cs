@@ -59,12 +59,11 @@ public sealed class ProviderRegistrationTests : IAsyncLifetime
     private static (PeerProcess Process, int Port) StartRegistrar()
     {
         var port = PeerProcess.FreePort();
-        var logs = Directory.CreateTempSubdirectory("sipp-provider-").FullName;
-        var process = PeerProcess.Start("sipp",
+        var process = Sipp.Start(
         [
             "-sf", Sipp.Scenario("provider-registrar.xml"), "-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture),
-            "-t", "u1", "-m", "1", "-timeout", "40s", "-timeout_error", "-nostdin", "-trace_err", "-error_file", Path.Combine(logs, "errors.log"),
-        ], logs);
+            "-t", "u1", "-m", "1", "-timeout", "40s", "-timeout_error",
+        ]);
         return (process, port);
     }
 

@@ -11,28 +11,36 @@ public sealed class PeerProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
     private readonly TaskCompletionSource exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lazy<string?> verdict;
 
-    private PeerProcess(Process process)
+    private PeerProcess(Process process, Func<string?>? judge)
     {
         this.process = process;
+        verdict = new(() => process.HasExited && process.ExitCode == 0 ? judge?.Invoke() : null);
     }
 
+    /// <summary>What the peer printed; after it exited, also why its run is judged a failure despite exit code 0.</summary>
     public string Output
     {
         get
         {
             lock (output)
             {
-                return output.ToString();
+                return process.HasExited && verdict.Value is { } problem ? $"{output}\n--- judged a failure ---\n{problem}" : output.ToString();
             }
         }
     }
 
-    public int ExitCode => process.ExitCode;
+    /// <summary>The peer's exit code; 1 when it exited with 0 but the judge given at start found a problem in what it did.</summary>
+    public int ExitCode => process.ExitCode == 0 && verdict.Value is not null ? 1 : process.ExitCode;
 
     public event Action<string>? LineReceived;
 
-    public static PeerProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <summary>
+    /// Starts the peer. <paramref name="judge"/>, when given, looks at what the peer left behind once it exited with 0
+    /// (its logs) and returns a problem that makes the run a failure, or null.
+    /// </summary>
+    public static PeerProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, Func<string?>? judge = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -48,7 +56,7 @@ public sealed class PeerProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var peer = new PeerProcess(process);
+        var peer = new PeerProcess(process, judge);
         process.OutputDataReceived += (_, e) => peer.Append(e.Data);
         process.ErrorDataReceived += (_, e) => peer.Append(e.Data);
         process.Exited += (_, _) => peer.exited.TrySetResult();
@@ -64,9 +72,9 @@ public sealed class PeerProcess : IAsyncDisposable
 
     /// <summary>Runs to completion (or kills it after <paramref name="timeout"/>) and returns the exit code.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout,
-        string? workingDirectory = null)
+        string? workingDirectory = null, Func<string?>? judge = null)
     {
-        await using var peer = Start(fileName, arguments, workingDirectory);
+        await using var peer = Start(fileName, arguments, workingDirectory, judge);
         await peer.WaitForExitAsync(timeout);
         return (peer.ExitCode, peer.Output);
     }
