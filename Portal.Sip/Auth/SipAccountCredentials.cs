@@ -1,6 +1,9 @@
 namespace Portal.Sip.Auth;
 
-/// <summary>What the SIP service knows of an account: its digest hashes and the routing and policy fields.</summary>
+/// <summary>
+/// What the SIP service knows of an account: its digest hashes and the routing and policy fields.
+/// <paramref name="OwnerMaxConcurrentCalls"/> is the owner's own concurrent-call cap; null means the service's.
+/// </summary>
 public sealed record SipAccountCredentials(
     int AccountId,
     string Username,
@@ -13,7 +16,8 @@ public sealed record SipAccountCredentials(
     bool IsOwnerSuspended,
     bool IsIncomingOnly,
     string? OutDialplanName,
-    string? InDialplanName)
+    string? InDialplanName,
+    int? OwnerMaxConcurrentCalls = null)
 {
     /// <summary>Disabled accounts and suspended owners are refused with 403 (DESIGN §5).</summary>
     public bool MayUseService => !IsDisabled && !IsOwnerSuspended;

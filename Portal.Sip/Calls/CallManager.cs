@@ -217,7 +217,7 @@ public sealed class CallManager
         Call call = new(this, _environment, Guid.NewGuid().ToString("N"), Interlocked.Increment(ref _lastNumber), route!, invite);
         if (!TryAdd(call, out int count))
         {
-            CallLog.TooManyCalls(_environment.Logger, invite.Remote.ToString(), route!.OwnerUserName, count, _environment.Limits.MaxConcurrentCallsPerOwner);
+            CallLog.TooManyCalls(_environment.Logger, invite.Remote.ToString(), route!.OwnerUserName, count, CapFor(route));
             await invite.SendResponseAsync(invite.Request.CreateResponse(SipStatusCodes.BusyHere, "Busy Here - too many concurrent calls", SipTags.NewTag()));
             return;
         }
@@ -336,12 +336,15 @@ public sealed class CallManager
         return matches;
     }
 
+    /// <summary>The owner's own cap when an admin set one, else the service's (DESIGN §5 "Limits").</summary>
+    private int CapFor(InviteRoute route) => route.OwnerMaxConcurrentCalls ?? _environment.Limits.MaxConcurrentCallsPerOwner;
+
     private bool TryAdd(Call call, out int count)
     {
         lock (_gate)
         {
             count = _perOwner.GetValueOrDefault(call.Route.OwnerId);
-            if (count >= _environment.Limits.MaxConcurrentCallsPerOwner)
+            if (count >= CapFor(call.Route))
             {
                 return false;
             }

@@ -6,4 +6,6 @@ namespace Portal.Sip.Calls;
 /// <param name="OwnerUserName">That owner's user name (<c>sys.Username</c>).</param>
 /// <param name="AccountUsername">The caller's account (outbound) or the called account (inbound).</param>
 /// <param name="DialplanName">The dialplan to run; null to ring the called account's registered phones.</param>
-internal sealed record InviteRoute(CallDirection Direction, string OwnerId, string OwnerUserName, string AccountUsername, string? DialplanName);
+/// <param name="OwnerMaxConcurrentCalls">The owner's own concurrent-call cap, set by an admin; null for the service's.</param>
+internal sealed record InviteRoute(
+    CallDirection Direction, string OwnerId, string OwnerUserName, string AccountUsername, string? DialplanName, int? OwnerMaxConcurrentCalls = null);

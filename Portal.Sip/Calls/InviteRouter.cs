@@ -45,7 +45,8 @@ internal sealed class InviteRouter(DigestAuthenticator authenticator, CallEnviro
 
         if (caller.OutDialplanName is { } dialplan)
         {
-            return (new InviteRoute(CallDirection.Outbound, caller.OwnerId, caller.OwnerUserName, caller.Username, dialplan), null);
+            return (new InviteRoute(CallDirection.Outbound, caller.OwnerId, caller.OwnerUserName, caller.Username, dialplan,
+                caller.OwnerMaxConcurrentCalls), null);
         }
 
         if (toHostedDomain && await environment.Accounts.FindAsync(uri.User!, cancellationToken) is { } colleague)
@@ -58,7 +59,8 @@ internal sealed class InviteRouter(DigestAuthenticator authenticator, CallEnviro
 
     private static (InviteRoute?, SipResponse?) Incoming(SipRequest invite, SipAccountCredentials called) =>
         called.MayUseService
-            ? (new InviteRoute(CallDirection.Inbound, called.OwnerId, called.OwnerUserName, called.Username, called.InDialplanName), null)
+            ? (new InviteRoute(CallDirection.Inbound, called.OwnerId, called.OwnerUserName, called.Username, called.InDialplanName,
+                called.OwnerMaxConcurrentCalls), null)
             : (null, Refuse(invite, SipStatusCodes.Forbidden, "Forbidden"));
 
     /// <summary>The checks that come before authentication: Max-Forwards (§16.3) and the body's type (§8.2.3).</summary>

@@ -13,7 +13,7 @@ public sealed class EfSipAccountDirectory(IDbContextFactory<PortalDbContext> dbF
         return await db.SipAccounts.AsNoTracking()
             .Where(a => a.Username == username)
             .Select(a => new SipAccountCredentials(a.Id, a.Username, a.OwnerId, a.Owner!.UserName!, a.Realm, a.Ha1Md5, a.Ha1Sha256,
-                a.IsDisabled, a.Owner.IsSuspended, a.IsIncomingOnly, a.OutDialplanName, a.InDialplanName))
+                a.IsDisabled, a.Owner.IsSuspended, a.IsIncomingOnly, a.OutDialplanName, a.InDialplanName, a.Owner.MaxConcurrentCalls))
             .SingleOrDefaultAsync(cancellationToken);
     }
 }

@@ -184,6 +184,40 @@ public sealed class CallManagerOutboundTests
     }
 
     [Fact]
+    public async Task AnOwnersOwnCap_SetByAnAdmin_ReplacesTheServiceCap()
+    {
+        var capped = new CallBench(CallLimits.Default with { MaxConcurrentCallsPerOwner = 10 });
+        capped.Accounts.Accounts["alice"] = capped.Accounts.Accounts["alice"] with { OwnerMaxConcurrentCalls = 1 };
+        capped.Dialplans.Set("owner-1", "default", "when \"232\" then sys.Dial(\"app@192.0.2.20\")");
+        await capped.CallAsAliceAsync("232", "a-leg-1");
+        await capped.PlacedInviteAsync();
+
+        await capped.CallAsAliceAsync("232", "a-leg-2");
+
+        var (busy, _) = await capped.Sender.WaitForResponseAsync(486, "a-leg-2");
+        Assert.Equal("Busy Here - too many concurrent calls", busy.ReasonPhrase);
+        Assert.Equal(1, capped.Calls.Count);
+    }
+
+    [Fact]
+    public async Task AnOwnersOwnCap_AboveTheServiceCap_LetsMoreCallsThrough()
+    {
+        var capped = new CallBench(CallLimits.Default with { MaxConcurrentCallsPerOwner = 1 });
+        capped.Accounts.Accounts["alice"] = capped.Accounts.Accounts["alice"] with { OwnerMaxConcurrentCalls = 2 };
+        capped.Dialplans.Set("owner-1", "default", "when \"232\" then sys.Dial(\"app@192.0.2.20\")");
+        await capped.CallAsAliceAsync("232", "a-leg-1");
+        await capped.PlacedInviteAsync();
+
+        var mark = capped.Sender.Count;
+        await capped.CallAsAliceAsync("232", "a-leg-2");
+        await capped.PlacedInviteAsync(mark);
+        await capped.CallAsAliceAsync("232", "a-leg-3");
+
+        await capped.Sender.WaitForResponseAsync(486, "a-leg-3");
+        Assert.Equal(2, capped.Calls.Count);
+    }
+
+    [Fact]
     public async Task EditedDialplan_TakesEffectOnTheNextCall()
     {
         bench.Dialplans.Set("owner-1", "default", "when \"232\" then sys.Respond(480, \"Old plan\")");
