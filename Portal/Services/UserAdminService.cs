@@ -12,6 +12,9 @@ public sealed class UserAdminService(
     AuditLog audit,
     TimeProvider time)
 {
+    /// <summary>The highest concurrent-call cap an admin may give one user.</summary>
+    public const int MaxCallLimit = 1000;
+
     public async Task<IReadOnlyList<UserSummary>> ListAsync(PortalCaller caller, string? search, CancellationToken cancellationToken = default)
     {
         RequireAdmin(caller);
@@ -27,12 +30,12 @@ public sealed class UserAdminService(
         var users = await query.OrderBy(u => u.UserName).Take(500)
             .Select(u => new
             {
-                u.Id, u.UserName, u.Email, u.IsSuspended, u.SuspendedReason, u.CreatedAt, u.LockoutEnd,
+                u.Id, u.UserName, u.Email, u.IsSuspended, u.SuspendedReason, u.CreatedAt, u.LockoutEnd, u.MaxConcurrentCalls,
                 IsAdmin = db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRoleId),
             })
             .ToListAsync(cancellationToken);
         return users.Select(u => new UserSummary(u.Id, u.UserName!, u.Email, u.IsAdmin, u.IsSuspended, u.SuspendedReason,
-            u.CreatedAt, u.LockoutEnd)).ToList();
+            u.CreatedAt, u.LockoutEnd, u.MaxConcurrentCalls)).ToList();
     }
 
     /// <summary>Suspends a user: they cannot sign in and their open sessions end (the security stamp changes).</summary>
@@ -91,6 +94,31 @@ public sealed class UserAdminService(
         Check(await userManager.UpdateSecurityStampAsync(user));
         await audit.WriteAsync(caller.AuditName, admin ? "user.grant-admin" : "user.revoke-admin", user.UserName!,
             cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Sets how many calls the user may have at once (DESIGN §5 "Limits"); null goes back to the service's
+    /// <c>Sip:MaxConcurrentCallsPerOwner</c>. Calls already up are kept; the cap applies from the next call.
+    /// </summary>
+    public async Task SetCallLimitAsync(PortalCaller caller, string userId, int? limit, CancellationToken cancellationToken = default)
+    {
+        RequireAdmin(caller);
+        if (limit is < 1 or > MaxCallLimit)
+        {
+            throw new PortalValidationException("MaxConcurrentCalls",
+                $"Give a number of calls from 1 to {MaxCallLimit}, or leave it empty for the service default.");
+        }
+
+        var user = await FindAsync(userId);
+        if (user.MaxConcurrentCalls == limit)
+        {
+            return;
+        }
+
+        user.MaxConcurrentCalls = limit;
+        Check(await userManager.UpdateAsync(user));
+        await audit.WriteAsync(caller.AuditName, "user.call-limit", user.UserName!,
+            limit is { } calls ? $"{calls} calls at once" : "the service default", cancellationToken: cancellationToken);
     }
 
     private async Task<PortalUser> FindAsync(string userId) =>

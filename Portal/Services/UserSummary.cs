@@ -8,4 +8,5 @@ public sealed record UserSummary(
     bool IsSuspended,
     string? SuspendedReason,
     DateTime CreatedAt,
-    DateTimeOffset? LockoutEnd);
+    DateTimeOffset? LockoutEnd,
+    int? MaxConcurrentCalls = null);

@@ -64,6 +64,37 @@ public sealed class UsersPageTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Contains("root", cut.Find("#user-table").TextContent));
 
         var row = cut.FindAll("#user-table tbody tr").Single(r => r.TextContent.Contains("root@example.test"));
-        Assert.Empty(row.QuerySelectorAll("button"));
+        Assert.Equal(["Change the call limit of root"], row.QuerySelectorAll("button").Select(b => b.GetAttribute("aria-label")));
     }
+
+    [Fact]
+    public async Task CallLimit_SetInTheDialog_ShowsInTheTable_AndClearingGoesBackToTheDefault()
+    {
+        var cut = ctx.RenderWithProviders<Users>();
+        cut.WaitForAssertion(() => Assert.Contains("alice", cut.Find("#user-table").TextContent));
+        Assert.Equal("default (10)", AliceRow(cut).QuerySelector(".call-limit")!.TextContent.Trim());
+
+        AliceRow(cut).QuerySelector("button.edit-call-limit")!.Click();
+        cut.WaitForElement("#call-limit");
+        PortalComponentContext.Input(cut, "call-limit").Input("5");
+        cut.Find("#confirm-call-limit").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("5", AliceRow(cut).QuerySelector(".call-limit")!.TextContent.Trim()));
+        Assert.Contains("alice may have 5 calls at once.", cut.Markup);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var user = await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByIdAsync(alice.UserId);
+            Assert.Equal(5, user!.MaxConcurrentCalls);
+        }
+
+        AliceRow(cut).QuerySelector("button.edit-call-limit")!.Click();
+        cut.WaitForElement("#call-limit");
+        PortalComponentContext.Input(cut, "call-limit").Input("");
+        cut.Find("#confirm-call-limit").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("default (10)", AliceRow(cut).QuerySelector(".call-limit")!.TextContent.Trim()));
+    }
+
+    private static AngleSharp.Dom.IElement AliceRow(IRenderedComponent<MudProviders> cut) =>
+        cut.FindAll("#user-table tbody tr").Single(r => r.TextContent.Contains("alice@example.test"));
 }

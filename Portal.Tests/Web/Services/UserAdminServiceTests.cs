@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Services;
+using Portal.Sip.Auth;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Web.Services;
@@ -37,6 +40,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
             await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.SuspendAsync(alice, admin.UserId, "x"));
             await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.UnsuspendAsync(alice, alice.UserId));
             await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.SetAdminAsync(alice, alice.UserId, true));
+            await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.SetCallLimitAsync(alice, alice.UserId, 50));
             return true;
         });
     }
@@ -119,5 +123,49 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         var byEmail = await WithScopeAsync(sp => sp.GetRequiredService<UserAdminService>().ListAsync(admin, "alice@example"));
         Assert.Equal("alice", Assert.Single(byName).UserName);
         Assert.Equal("alice", Assert.Single(byEmail).UserName);
+    }
+
+    [Fact]
+    public async Task SetCallLimitAsync_ReachesTheSipService_AndIsAudited_AndClearsBackToTheDefault()
+    {
+        await WithScopeAsync(sp =>
+            sp.GetRequiredService<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "desk-secret-1" }));
+
+        await WithScopeAsync<bool>(async sp =>
+        {
+            await sp.GetRequiredService<UserAdminService>().SetCallLimitAsync(admin, alice.UserId, 3);
+            return true;
+        });
+        var limited = await host.Get<ISipAccountDirectory>().FindAsync("alice-desk");
+        var listed = await WithScopeAsync(sp => sp.GetRequiredService<UserAdminService>().ListAsync(admin, "alice"));
+
+        await WithScopeAsync<bool>(async sp =>
+        {
+            await sp.GetRequiredService<UserAdminService>().SetCallLimitAsync(admin, alice.UserId, null);
+            return true;
+        });
+        var cleared = await host.Get<ISipAccountDirectory>().FindAsync("alice-desk");
+
+        Assert.Equal(3, limited!.OwnerMaxConcurrentCalls);
+        Assert.Equal(3, Assert.Single(listed).MaxConcurrentCalls);
+        Assert.Null(cleared!.OwnerMaxConcurrentCalls);
+        await using var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var audit = await db.AuditEntries.Where(a => a.Action == "user.call-limit").OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal(["3 calls at once", "the service default"], audit.Select(a => a.Detail));
+        Assert.All(audit, a => Assert.Equal(("root", "alice"), (a.Actor, a.Target)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(UserAdminService.MaxCallLimit + 1)]
+    public async Task SetCallLimitAsync_OutOfRange_IsRefusedAndChangesNothing(int limit)
+    {
+        var refused = await WithScopeAsync(sp =>
+            Assert.ThrowsAsync<PortalValidationException>(() => sp.GetRequiredService<UserAdminService>().SetCallLimitAsync(admin, alice.UserId, limit)));
+
+        Assert.Contains("from 1 to 1000", refused.Message);
+        var listed = await WithScopeAsync(sp => sp.GetRequiredService<UserAdminService>().ListAsync(admin, "alice"));
+        Assert.Null(Assert.Single(listed).MaxConcurrentCalls);
     }
 }
