@@ -10,18 +10,12 @@ public sealed class SipDatabaseWrites
 {
     private readonly SemaphoreSlim turn = new(1, 1);
 
-    public async Task RunAsync(Func<Task> write, CancellationToken cancellationToken = default)
-    {
-        await turn.WaitAsync(cancellationToken);
-        try
+    public Task RunAsync(Func<Task> write, CancellationToken cancellationToken = default) =>
+        RunAsync(async () =>
         {
             await write();
-        }
-        finally
-        {
-            turn.Release();
-        }
-    }
+            return true;
+        }, cancellationToken);
 
     public async Task<T> RunAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken = default)
     {
