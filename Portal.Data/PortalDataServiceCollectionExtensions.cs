@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -12,10 +13,19 @@ public static class PortalDataServiceCollectionExtensions
     /// context (for ASP.NET Core Identity's stores), on SQLite.
     /// </summary>
     /// <param name="connectionString">A SQLite connection string; a relative file is resolved against <paramref name="baseDirectory"/>.</param>
-    public static IServiceCollection AddPortalData(this IServiceCollection services, string connectionString, string baseDirectory)
+    /// <param name="interceptors">Interceptors every context gets, e.g. the one that keeps the SIP directory in step.</param>
+    public static IServiceCollection AddPortalData(this IServiceCollection services, string connectionString, string baseDirectory,
+        Func<IServiceProvider, IEnumerable<IInterceptor>>? interceptors = null)
     {
         var resolved = ResolveSqliteConnectionString(connectionString, baseDirectory);
-        services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite(resolved));
+        services.AddDbContextFactory<PortalDbContext>((provider, options) =>
+        {
+            options.UseSqlite(resolved);
+            if (interceptors is not null)
+            {
+                options.AddInterceptors(interceptors(provider));
+            }
+        });
         services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
         return services;
     }

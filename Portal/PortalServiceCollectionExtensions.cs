@@ -9,6 +9,7 @@ using Portal.Data.Entities;
 using Portal.Services;
 using Portal.SipIntegration;
 using Portal.Sip.Hosting;
+using Portal.SipIntegration.Directory;
 
 namespace Portal;
 
@@ -23,8 +24,11 @@ public static class PortalServiceCollectionExtensions
         var configuration = builder.Configuration;
 
         services.AddSingleton(TimeProvider.System);
+        // Every save tells the SIP directory which owners changed (DESIGN §10), whether or not SIP runs here.
+        services.AddSingleton<SipDirectoryChanges>();
+        services.AddSingleton<SipDirectoryInterceptor>();
         services.AddPortalData(configuration.GetConnectionString("Portal") ?? DefaultConnectionString,
-            builder.Environment.ContentRootPath);
+            builder.Environment.ContentRootPath, provider => [provider.GetRequiredService<SipDirectoryInterceptor>()]);
         services.AddOptions<SipOptions>().Bind(configuration.GetSection(SipOptions.SectionName));
 
         // Keys outlive restarts, so sign-in cookies stay valid and protected provider passwords stay readable.

@@ -46,6 +46,13 @@ public sealed class SipOptions
     /// <summary>How often (seconds) the providers to register are re-read, so a change takes effect.</summary>
     public int ProviderScanSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// How often (seconds) the in-memory directory of accounts, dialplans and providers is read whole again. Saves
+    /// made in this process take effect at once; this only bounds how late a change made elsewhere (an admin
+    /// command while the server runs) is seen.
+    /// </summary>
+    public int DirectoryRefreshSeconds { get; set; } = 60;
+
     public IReadOnlyList<string> DomainList =>
         Domains.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -1,20 +1,18 @@
 using Microsoft.Extensions.Options;
-using Portal.Sip.Auth;
 using Portal.Sip.Calls;
 using Portal.Sip.Hosting;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transport;
+using Portal.SipIntegration.Directory;
 
 namespace Portal.SipIntegration;
 
 /// <summary>Runs the SIP service inside the web app on the <c>Sip:Listen</c> addresses (DESIGN §1, §8).</summary>
 public sealed partial class SipHostedService(
     IOptions<SipOptions> options,
-    ISipAccountDirectory accounts,
+    SipDirectory directory,
     ISipBindingStore bindings,
-    IDialplanSource dialplans,
-    IProviderDirectory providers,
     ICallRecordSink callRecords,
     IProviderRegistrationStore providerRegistrations,
     SipRegistrationEvents registrationEvents,
@@ -40,9 +38,11 @@ public sealed partial class SipHostedService(
     /// <summary>The calls in progress; null while the SIP service is not running (not started yet, or stopped).</summary>
     public CallManager? RunningCalls => server?.Calls;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        server = SipServer.Start(options.Value, accounts, bindings, dialplans, providers, callRecords, time, loggers, providerRegistrations);
+        // The directory is read whole before the first packet, so no request waits on the database for it.
+        await directory.LoadAsync(cancellationToken);
+        server = SipServer.Start(options.Value, directory, bindings, directory, directory, callRecords, time, loggers, providerRegistrations);
         server.Registrar.BindingsChanged += registrationEvents.Publish;
         if (server.ProviderRegistrations is { } registrationClient)
         {
@@ -52,8 +52,8 @@ public sealed partial class SipHostedService(
         LogListening(logger, string.Join(", ", server.LocalEndPoints), options.Value.EffectiveRealm);
         stopping = new CancellationTokenSource();
         sweeper = Task.WhenAll(SweepExpiredAsync(server.Registrar, stopping.Token),
-            server.ProviderRegistrations?.RunAsync(stopping.Token) ?? Task.CompletedTask);
-        return Task.CompletedTask;
+            server.ProviderRegistrations?.RunAsync(stopping.Token) ?? Task.CompletedTask,
+            directory.RunAsync(TimeSpan.FromSeconds(Math.Max(5, options.Value.DirectoryRefreshSeconds)), time, stopping.Token));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Portal.SipIntegration.Directory;
 using Portal.Sip.Auth;
 using Portal.Sip.Calls;
 using Portal.Sip.Providers;
@@ -11,10 +12,12 @@ public static class SipIntegrationServiceCollectionExtensions
     public static IServiceCollection AddPortalSip(this IServiceCollection services)
     {
         services.AddSingleton<SipDatabaseWrites>();
-        services.AddSingleton<ISipAccountDirectory, EfSipAccountDirectory>();
+        // One in-memory directory answers account, dialplan and provider lookups (DESIGN §10).
+        services.AddSingleton<SipDirectory>();
+        services.AddSingleton<ISipAccountDirectory>(sp => sp.GetRequiredService<SipDirectory>());
+        services.AddSingleton<IDialplanSource>(sp => sp.GetRequiredService<SipDirectory>());
+        services.AddSingleton<IProviderDirectory>(sp => sp.GetRequiredService<SipDirectory>());
         services.AddSingleton<ISipBindingStore, EfSipBindingStore>();
-        services.AddSingleton<IDialplanSource, EfDialplanSource>();
-        services.AddSingleton<IProviderDirectory, EfProviderDirectory>();
         services.AddSingleton<ICallRecordSink, EfCallRecordSink>();
         services.AddSingleton<IProviderRegistrationStore, EfProviderRegistrationStore>();
         services.AddSingleton<SipHostedService>();
