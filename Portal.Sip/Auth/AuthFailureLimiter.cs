@@ -1,36 +1,101 @@
-using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Sip.Limits;
 
 namespace Portal.Sip.Auth;
 
 /// <summary>
-/// Slows password guessing: a source address with too many failed digest attempts in a window is refused
-/// outright until the window passes, whichever user name it tries.
+/// Slows password guessing (DESIGN §10) per source address and per user name. An address with too many failed
+/// digest answers in a window is refused outright until the window passes, whatever name it tries. A name with
+/// too many failures from anywhere is refused too, except from addresses that authenticated as it lately, so a
+/// guess spread over many addresses is slowed while the account's own phones keep working. Unknown names count
+/// like real ones, so a block reveals nothing. Each table has a fixed size and costs O(1) per request.
 /// </summary>
-public sealed class AuthFailureLimiter(TimeProvider time, int maxFailures = 20, TimeSpan? window = null)
+public sealed partial class AuthFailureLimiter
 {
-    private readonly TimeSpan window = window ?? TimeSpan.FromMinutes(5);
-    private readonly ConcurrentDictionary<IPAddress, Bucket> buckets = new();
+    private static readonly TimeSpan TrustedFor = TimeSpan.FromDays(1);
 
-    public bool IsBlocked(IPAddress source) =>
-        buckets.TryGetValue(source, out var bucket) && bucket.Start + window > time.GetUtcNow() && bucket.Failures >= maxFailures;
+    private readonly TimeProvider time;
+    private readonly SipLimitOptions limits;
+    private readonly ILogger logger;
+    private readonly BoundedTable<IPAddress, Window> byAddress;
+    private readonly BoundedTable<string, Window> byName;
+    private readonly BoundedTable<(string Name, IPAddress Address), DateTimeOffset> trusted;
 
-    public void RecordFailure(IPAddress source)
+    public AuthFailureLimiter(TimeProvider time, SipLimitOptions? limits = null, ILogger? logger = null)
+    {
+        this.time = time;
+        this.limits = limits ?? new SipLimitOptions();
+        this.logger = logger ?? NullLogger.Instance;
+        byAddress = new BoundedTable<IPAddress, Window>(this.limits.TableCapacity);
+        byName = new BoundedTable<string, Window>(this.limits.TableCapacity, StringComparer.Ordinal);
+        trusted = new BoundedTable<(string, IPAddress), DateTimeOffset>(this.limits.TableCapacity);
+    }
+
+    /// <summary>Whether an answer for <paramref name="username"/> from <paramref name="source"/> is refused unchecked.</summary>
+    public bool IsBlocked(IPAddress source, string username)
     {
         var now = time.GetUtcNow();
-        buckets.AddOrUpdate(source, _ => new Bucket(now, 1),
-            (_, bucket) => bucket.Start + window > now ? bucket with { Failures = bucket.Failures + 1 } : new Bucket(now, 1));
-        if (buckets.Count > 10_000)
+        if (Blocked(byAddress, source, limits.AuthFailuresPerAddress, now))
         {
-            foreach (var (address, bucket) in buckets)
-            {
-                if (bucket.Start + window <= now)
-                {
-                    buckets.TryRemove(address, out _);
-                }
-            }
+            return true;
+        }
+
+        return Blocked(byName, username, limits.AuthFailuresPerAccount, now)
+            && !(trusted.TryGetValue((username, source), out var until) && until > now);
+    }
+
+    public void RecordFailure(IPAddress source, string username)
+    {
+        var now = time.GetUtcNow();
+        var shown = Printable(username);
+        LogFailed(logger, shown, source);
+        var window = limits.AuthFailureWindow;
+        if (Count(byAddress, source, now, window) == limits.AuthFailuresPerAddress)
+        {
+            LogAddressBlocked(logger, source, limits.AuthFailuresPerAddress, (int)window.TotalSeconds);
+        }
+
+        if (Count(byName, username, now, window) == limits.AuthFailuresPerAccount)
+        {
+            LogNameBlocked(logger, shown, limits.AuthFailuresPerAccount, (int)window.TotalSeconds, source);
         }
     }
 
-    private sealed record Bucket(DateTimeOffset Start, int Failures);
+    /// <summary>Remembers that <paramref name="source"/> knows the password of <paramref name="username"/>.</summary>
+    public void RecordSuccess(IPAddress source, string username) =>
+        trusted.AddOrUpdate((username, source), time.GetUtcNow() + TrustedFor, static (_, _, until) => until);
+
+    private bool Blocked<TKey>(BoundedTable<TKey, Window> table, TKey key, int max, DateTimeOffset now) where TKey : notnull =>
+        max > 0 && table.TryGetValue(key, out var window) && window.Start + limits.AuthFailureWindow > now && window.Failures >= max;
+
+    private static int Count<TKey>(BoundedTable<TKey, Window> table, TKey key, DateTimeOffset now, TimeSpan length) where TKey : notnull =>
+        table.AddOrUpdate(key, (now, length), static (current, exists, state) =>
+            exists && current!.Start + state.length > state.now ? current with { Failures = current.Failures + 1 } : new Window(state.now, 1)).Failures;
+
+    /// <summary>A user name as a log line may show it: no control characters, at most 64 characters.</summary>
+    private static string Printable(string username)
+    {
+        var cut = username.Length > 64 ? username[..64] : username;
+        return string.Create(cut.Length, cut, static (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) || text[i] == '\'' ? '?' : text[i];
+            }
+        });
+    }
+
+    private sealed record Window(DateTimeOffset Start, int Failures);
+
+    // The three lines below are what fail2ban matches (README "Behind fail2ban"): keep "from <address>" last.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP auth failed for user '{Username}' from {Address}")]
+    private static partial void LogFailed(ILogger logger, string username, IPAddress address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP auth blocked after {Failures} failures, for {Seconds} s, from {Address}")]
+    private static partial void LogAddressBlocked(ILogger logger, IPAddress address, int failures, int seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP auth blocked user '{Username}' after {Failures} failures, for {Seconds} s, last from {Address}")]
+    private static partial void LogNameBlocked(ILogger logger, string username, int failures, int seconds, IPAddress address);
 }

@@ -8,7 +8,8 @@ namespace Portal.Sip.Auth;
 
 /// <summary>
 /// Digest authentication of requests (RFC 3261 §22, RFC 8760): challenges with SHA-256 and MD5, verifies
-/// <c>qop=auth</c> and RFC 2069-style answers, refuses stale nonces with <c>stale=true</c> and replayed nonce
+/// <c>qop=auth</c> answers (RFC 2069-style ones without <c>qop</c> only when an admin allows them: they carry no
+/// nonce count, so a sniffed one could be replayed), refuses stale nonces with <c>stale=true</c> and replayed nonce
 /// counts. An unknown user and a wrong password get exactly the same answer.
 /// </summary>
 public sealed class DigestAuthenticator(
@@ -17,7 +18,8 @@ public sealed class DigestAuthenticator(
     AuthFailureLimiter limiter,
     string realm,
     IReadOnlyList<DigestAlgorithm>? offered = null,
-    IReadOnlyList<string>? md5OnlyUserAgents = null)
+    IReadOnlyList<string>? md5OnlyUserAgents = null,
+    bool allowWithoutQop = false)
 {
     private readonly IReadOnlyList<DigestAlgorithm> offered = offered is { Count: > 0 } ? offered : [DigestAlgorithm.Md5, DigestAlgorithm.Sha256];
     private readonly IReadOnlyList<string> md5OnlyUserAgents = md5OnlyUserAgents ?? [];
@@ -42,7 +44,13 @@ public sealed class DigestAuthenticator(
             return Challenge(request, proxy, stale: false);
         }
 
-        if (limiter.IsBlocked(source))
+        if (credentials.Qop is null && credentials.Response is not null && !allowWithoutQop)
+        {
+            // Says what is wrong without looking at the account, so it reveals nothing about it.
+            return Refuse(request, "Forbidden - digest without qop=auth is not accepted");
+        }
+
+        if (limiter.IsBlocked(source, credentials.Username ?? ""))
         {
             return Refuse(request, "Forbidden - too many failed attempts, try later");
         }
@@ -68,7 +76,7 @@ public sealed class DigestAuthenticator(
             Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(credentials.Response.ToLowerInvariant()));
         if (!known || !matches)
         {
-            limiter.RecordFailure(source);
+            limiter.RecordFailure(source, credentials.Username);
             return Refuse(request, "Forbidden");
         }
 
@@ -83,6 +91,7 @@ public sealed class DigestAuthenticator(
             return Challenge(request, proxy, stale: false);
         }
 
+        limiter.RecordSuccess(source, credentials.Username);
         return account!.MayUseService ? new DigestAuthResult(account, null) : Refuse(request, "Forbidden - account disabled");
     }
 

@@ -1,13 +1,15 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Portal.Sip.Limits;
 
 namespace Portal.Sip.Auth;
 
 /// <summary>
 /// Issues and checks digest nonces (RFC 3261 §22.4, RFC 2617 §3.2.1). A nonce is self-describing:
 /// issue time, randomness and an HMAC over both, so no state is kept per challenge. Nonce counts seen with
-/// <c>qop=auth</c> are remembered until the nonce expires, so a replayed request is refused.
+/// <c>qop=auth</c> are remembered until the nonce expires, so a replayed request is refused. That memory has a fixed
+/// size: when full, the least recently used nonce is forgotten, and every nonce issued no later than it is treated
+/// as used up (the client gets a fresh challenge), so forgetting never lets a replay through.
 /// </summary>
 public sealed class DigestNonces
 {
@@ -19,10 +21,16 @@ public sealed class DigestNonces
 
     private readonly byte[] secret = RandomNumberGenerator.GetBytes(32);
     private readonly TimeProvider time;
-    private readonly ConcurrentDictionary<string, NonceUse> uses = new(StringComparer.Ordinal);
-    private long lastSweepTicks;
+    private readonly BoundedTable<string, NonceUse> uses;
+    private long forgottenUpToMilliseconds = long.MinValue;
 
-    public DigestNonces(TimeProvider time) => this.time = time;
+    public DigestNonces(TimeProvider time, int capacity = 100_000)
+    {
+        this.time = time;
+        // Forgetting a nonce's record means no longer trusting anything issued as early (see TryUseCount).
+        uses = new BoundedTable<string, NonceUse>(capacity, StringComparer.Ordinal,
+            (nonce, _) => forgottenUpToMilliseconds = Math.Max(forgottenUpToMilliseconds, IssuedAt(nonce) ?? long.MinValue));
+    }
 
     public string Create()
     {
@@ -60,53 +68,33 @@ public sealed class DigestNonces
 
     /// <summary>
     /// Records a nonce count for a nonce; false when the count is not higher than one already used
-    /// (RFC 2617 §3.2.2: the server detects replays by the nonce count).
+    /// (RFC 2617 §3.2.2: the server detects replays by the nonce count), or when the nonce's record was forgotten.
     /// </summary>
     public bool TryUseCount(string nonce, uint nonceCount)
     {
-        SweepExpired();
-        var now = time.GetUtcNow();
-        while (true)
+        if (IssuedAt(nonce) is not { } issued)
         {
-            if (!uses.TryGetValue(nonce, out var seen))
-            {
-                if (uses.TryAdd(nonce, new NonceUse(nonceCount, now + Lifetime)))
-                {
-                    return true;
-                }
-
-                continue;
-            }
-
-            if (nonceCount <= seen.HighestCount)
-            {
-                return false;
-            }
-
-            if (uses.TryUpdate(nonce, seen with { HighestCount = nonceCount }, seen))
-            {
-                return true;
-            }
+            return false;
         }
+
+        // The watermark is read and moved under the table's lock, so a replay cannot slip in as its record goes.
+        var accepted = false;
+        uses.AddOrUpdate(nonce, nonceCount, (seen, exists, count) =>
+        {
+            accepted = exists ? count > seen!.HighestCount : issued > forgottenUpToMilliseconds;
+            return accepted || !exists ? new NonceUse(accepted ? count : uint.MaxValue) : seen!;
+        });
+        return accepted;
     }
 
-    private void SweepExpired()
+    private static long? IssuedAt(string nonce)
     {
-        var now = time.GetUtcNow();
-        var last = Interlocked.Read(ref lastSweepTicks);
-        if (now.UtcTicks - last < Lifetime.Ticks || Interlocked.CompareExchange(ref lastSweepTicks, now.UtcTicks, last) != last)
-        {
-            return;
-        }
-
-        foreach (var (key, use) in uses)
-        {
-            if (use.ExpiresAt < now)
-            {
-                uses.TryRemove(key, out _);
-            }
-        }
+        Span<byte> issued = stackalloc byte[8];
+        return nonce.Length >= 16 && Convert.FromHexString(nonce.AsSpan(0, 16), issued, out _, out var written) == System.Buffers.OperationStatus.Done
+            && written == 8
+                ? BinaryPrimitives.ReadInt64BigEndian(issued)
+                : null;
     }
 
-    private sealed record NonceUse(uint HighestCount, DateTimeOffset ExpiresAt);
+    private sealed record NonceUse(uint HighestCount);
 }

@@ -1,4 +1,5 @@
 using Portal.Sip.Calls;
+using Portal.Sip.Limits;
 
 namespace Portal.Sip.Hosting;
 
@@ -52,6 +53,9 @@ public sealed class SipOptions
     /// command while the server runs) is seen.
     /// </summary>
     public int DirectoryRefreshSeconds { get; set; } = 60;
+
+    /// <summary>Flood, failed-authentication and table bounds (DESIGN §10).</summary>
+    public SipLimitOptions Limits { get; set; } = new();
 
     public IReadOnlyList<string> DomainList =>
         Domains.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

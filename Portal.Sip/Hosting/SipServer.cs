@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Portal.Sip.Auth;
 using Portal.Sip.Calls;
 using Portal.Sip.Dialogs;
+using Portal.Sip.Limits;
+using Portal.Sip.Messages;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
@@ -51,15 +53,22 @@ public sealed class SipServer : IAsyncDisposable
     {
         var listen = ParseListen(options.Listen);
         var registrar = new SipRegistrar(bindings, time);
-        var authenticator = new DigestAuthenticator(accounts, new DigestNonces(time), new AuthFailureLimiter(time), options.EffectiveRealm,
+        var limits = options.Limits;
+        var authenticator = new DigestAuthenticator(accounts, new DigestNonces(time, limits.TableCapacity),
+            new AuthFailureLimiter(time, limits, loggers.CreateLogger<AuthFailureLimiter>()), options.EffectiveRealm,
             DigestAuthenticator.ParseAlgorithms(options.DigestAlgorithms),
-            options.Md5OnlyUserAgents.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            options.Md5OnlyUserAgents.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            limits.AllowDigestWithoutQop);
 
         // The layer needs the transport to send and the transport needs the layer to deliver: messages that
         // arrive in between wait for the layer.
         var layerReady = new TaskCompletionSource<SipTransactionLayer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Flooding sources are dropped before any transaction or account work (DESIGN §10); responses always pass.
+        var flood = new FloodGuard(time, limits, loggers.CreateLogger<FloodGuard>());
         var transport = SipTransport.Start(listen,
-            async (message, remote, local) => await (await layerReady.Task).ReceiveAsync(message, remote, local),
+            (message, remote, local) => message is SipRequest && !flood.Admit(remote.EndPoint.Address)
+                ? ValueTask.CompletedTask
+                : DeliverAsync(layerReady.Task, message, remote, local),
             time, loggers.CreateLogger<SipTransport>());
         var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints);
         var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
@@ -73,6 +82,9 @@ public sealed class SipServer : IAsyncDisposable
             TimeSpan.FromSeconds(Math.Max(1, options.ProviderScanSeconds)));
         return new SipServer(transport, registrar, calls, registrations);
     }
+
+    private static async ValueTask DeliverAsync(Task<SipTransactionLayer> layer, SipMessage message, SipEndPoint remote, SipEndPoint local) =>
+        await (await layer).ReceiveAsync(message, remote, local);
 
     /// <summary>Parses <c>Sip:Listen</c>: comma-separated <c>transport:address:port</c>.</summary>
     public static IReadOnlyList<SipEndPoint> ParseListen(string listen)

@@ -53,7 +53,6 @@ public sealed class DigestAuthenticatorTests
     [Theory]
     [InlineData("MD5", "auth")]
     [InlineData("SHA-256", "auth")]
-    [InlineData("MD5", null)]
     public async Task AuthenticateAsync_RightPassword_Authenticates(string algorithm, string? qop)
     {
         var nonce = await ChallengeNonceAsync();
@@ -176,6 +175,67 @@ public sealed class DigestAuthenticatorTests
         var later = SipTestMessages.Register("alice", extraHeaders:
             $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "REGISTER", "sip:sip.example.test", fresh)}");
         Assert.True((await authenticator.AuthenticateAsync(later, Source, false)).IsAuthenticated);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_AnswerWithoutQop_IsRefusedUnlessAnAdminAllowsIt()
+    {
+        // An RFC 2069 answer has no nonce count: a sniffed one could be replayed for the nonce's lifetime.
+        var nonce = await ChallengeNonceAsync();
+        var header = $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "REGISTER", "sip:sip.example.test", nonce, qop: null)}";
+
+        var refused = await authenticator.AuthenticateAsync(SipTestMessages.Register("alice", extraHeaders: header), Source, false);
+        Assert.Equal(403, refused.Response!.StatusCode);
+        Assert.Contains("qop", refused.Response.ReasonPhrase);
+
+        var lenient = new DigestAuthenticator(new Directory(accounts), new DigestNonces(time), new AuthFailureLimiter(time), Realm,
+            allowWithoutQop: true);
+        var challenge = await lenient.AuthenticateAsync(SipTestMessages.Register("alice"), Source, proxy: false);
+        var oldDevice = $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "REGISTER", "sip:sip.example.test",
+            challenge.Response!.WwwAuthenticate[0].Nonce!, qop: null)}";
+        Assert.True((await lenient.AuthenticateAsync(SipTestMessages.Register("alice", extraHeaders: oldDevice), Source, false)).IsAuthenticated);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_GuessesSpreadOverManyAddresses_BlockTheNameButNotItsOwnPhone()
+    {
+        var phone = IPAddress.Parse("198.51.100.7");
+        Assert.True((await AnswerAsync("alice", "s3cret", phone)).IsAuthenticated);
+        for (var i = 0; i < 10; i++)
+        {
+            await AnswerAsync("alice", $"guess{i}", IPAddress.Parse($"203.0.113.{i + 1}"));
+        }
+
+        // Right password, from an address that never authenticated as alice: refused, like any address would be.
+        var stranger = await AnswerAsync("alice", "s3cret", IPAddress.Parse("203.0.113.200"));
+        Assert.Equal(403, stranger.Response!.StatusCode);
+        Assert.Contains("too many failed attempts", stranger.Response.ReasonPhrase);
+        Assert.True((await AnswerAsync("alice", "s3cret", phone)).IsAuthenticated);
+
+        time.Advance(TimeSpan.FromMinutes(6));
+        Assert.True((await AnswerAsync("alice", "s3cret", IPAddress.Parse("203.0.113.200"))).IsAuthenticated);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_GuessesForAnUnknownName_AreBlockedTheSameWay()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await AnswerAsync("nobody", $"guess{i}", IPAddress.Parse($"203.0.113.{i + 1}"));
+        }
+
+        var known = await AnswerAsync("alice", "wrong", IPAddress.Parse("203.0.113.99"));
+        var unknown = await AnswerAsync("nobody", "wrong", IPAddress.Parse("203.0.113.99"));
+        Assert.Equal(403, unknown.Response!.StatusCode);
+        Assert.Contains("too many failed attempts", unknown.Response.ReasonPhrase);
+        Assert.Equal("Forbidden", known.Response!.ReasonPhrase);
+    }
+
+    private async Task<DigestAuthResult> AnswerAsync(string user, string password, IPAddress from)
+    {
+        var nonce = await ChallengeNonceAsync();
+        return await authenticator.AuthenticateAsync(SipTestMessages.Register(user, extraHeaders:
+            $"Authorization: {TestDigestClient.Header("MD5", user, Realm, password, "REGISTER", "sip:sip.example.test", nonce)}"), from, false);
     }
 
     private async Task<string> ChallengeNonceAsync()
