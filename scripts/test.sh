@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # Real peers the end-to-end tests drive (DESIGN §9), and Ruby to run the portal's Tropo Ruby snippet against the
 # service. Installed only when missing, and only as root.
-packages=(chromium sip-tester baresip-core sipsak ruby)
+packages=(chromium sip-tester baresip-core sipsak ruby sipvicious)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
