@@ -72,8 +72,28 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
         PortalComponentContext.Input(cut, "sip-password").Change("123");
         cut.Find("#save-sip-account").Click();
 
-        cut.WaitForAssertion(() => Assert.Contains("Set a SIP password of 6 to 128 characters", cut.Markup));
+        cut.WaitForAssertion(() => Assert.Contains("Set a SIP password of 10 to 128 characters", cut.Markup));
         Assert.Empty(await host.Get<SipAccountService>().ListAsync(alice));
+    }
+
+    [Fact]
+    public async Task Editor_Generate_FillsAStrongPasswordShownWithACopyButton_ThatTheAccountIsCreatedWith()
+    {
+        var cut = ctx.RenderWithProviders<SipAccountEditor>();
+        PortalComponentContext.Input(cut, "sip-username").Change("alice");
+
+        cut.Find("#generate-password").Click();
+
+        var field = PortalComponentContext.Input(cut, "sip-password");
+        var generated = field.GetAttribute("value")!;
+        Assert.Equal("text", field.GetAttribute("type"));
+        Assert.Equal(RandomPassword.DefaultLength, generated.Length);
+        Assert.NotNull(cut.Find("#copy-sip-password"));
+        cut.Find("#save-sip-account").Click();
+
+        cut.WaitForAssertion(() => Assert.EndsWith("/sip-accounts", ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri));
+        var account = await host.Get<Portal.Sip.Auth.ISipAccountDirectory>().FindAsync("alice");
+        Assert.Equal(Portal.Sip.Auth.DigestHash.Ha1(Portal.Sip.Auth.DigestAlgorithm.Md5, "alice", "sip.example.test", generated), account!.Ha1Md5);
     }
 
     [Fact]

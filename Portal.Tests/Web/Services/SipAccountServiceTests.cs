@@ -44,6 +44,7 @@ public sealed class SipAccountServiceTests : IAsyncLifetime
     [InlineData("a b", "s3cret", "Username")]
     [InlineData("alice", "", "Password")]
     [InlineData("alice", "12345", "Password")]
+    [InlineData("alice", "123456789", "Password")]
     public async Task CreateAsync_InvalidInput_NamesTheFieldAndChangesNothing(string username, string password, string field)
     {
         var ex = await Assert.ThrowsAsync<PortalValidationException>(() =>
