@@ -79,7 +79,8 @@ public sealed partial class SmtpEmailSender(IOptions<SmtpOptions> options, ILogg
             LogSent(logger, subject, user.UserName);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ProtocolException or CommandException
-                                       or MailKit.Security.AuthenticationException or ParseException or OperationCanceledException)
+                                       or MailKit.Security.AuthenticationException or ParseException or OperationCanceledException
+                                       or NotSupportedException)
         {
             LogNotSent(logger, ex, subject, user.UserName, smtp.Host, smtp.Port);
             throw new MailNotSentException($"The mail \"{subject}\" was not sent: {ex.Message}", ex);
