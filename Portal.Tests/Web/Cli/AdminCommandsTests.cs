@@ -35,7 +35,7 @@ public sealed class AdminCommandsTests : IAsyncLifetime
         Assert.Equal(0, dialplan.Exit);
         Assert.Contains("version 1", dialplan.Out);
 
-        var account = await RunAsync("sip-account", "add", "alice", "alice", "--password", "s3cret", "--out-dialplan", "default");
+        var account = await RunAsync("sip-account", "add", "alice", "alice", "--password", "s3cret-pass", "--out-dialplan", "default");
         Assert.Equal(0, account.Exit);
 
         var key = await RunAsync("key", "create", "alice", "--name", "tropo");
@@ -61,7 +61,7 @@ public sealed class AdminCommandsTests : IAsyncLifetime
     [Fact]
     public async Task SipAccountAdd_UnknownOwner_ExplainsAndExitsNonZero()
     {
-        var result = await RunAsync("sip-account", "add", "nobody", "phone", "--password", "s3cret");
+        var result = await RunAsync("sip-account", "add", "nobody", "phone", "--password", "s3cret-pass");
         Assert.NotEqual(0, result.Exit);
         Assert.Contains("No portal user named 'nobody'", result.Err);
     }

@@ -31,8 +31,8 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
     [Fact]
     public async Task List_ShowsOnlyTheCallersAccounts()
     {
-        await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "s3cret" });
-        await host.Get<SipAccountService>().CreateAsync(mallory, new SipAccountInput { Username = "mallory-desk", Password = "s3cret" });
+        await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "s3cret-pass" });
+        await host.Get<SipAccountService>().CreateAsync(mallory, new SipAccountInput { Username = "mallory-desk", Password = "s3cret-pass" });
 
         var cut = ctx.RenderWithProviders<SipAccountList>();
 
@@ -55,7 +55,7 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
         var cut = ctx.RenderWithProviders<SipAccountEditor>();
 
         PortalComponentContext.Input(cut, "sip-username").Change("alice");
-        PortalComponentContext.Input(cut, "sip-password").Change("s3cret");
+        PortalComponentContext.Input(cut, "sip-password").Change("s3cret-pass");
         cut.Find("#save-sip-account").Click();
 
         cut.WaitForAssertion(() => Assert.EndsWith("/sip-accounts", ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri));
@@ -99,7 +99,7 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
     [Fact]
     public async Task Editor_AnotherUsersAccountId_ShowsNotFoundAndNothingOfIt()
     {
-        var theirs = await host.Get<SipAccountService>().CreateAsync(mallory, new SipAccountInput { Username = "mallory-desk", Password = "s3cret" });
+        var theirs = await host.Get<SipAccountService>().CreateAsync(mallory, new SipAccountInput { Username = "mallory-desk", Password = "s3cret-pass" });
 
         var cut = ctx.RenderWithProviders<SipAccountEditor>(p => p.Add(x => x.Id, theirs.Id));
 
