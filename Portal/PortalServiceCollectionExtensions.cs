@@ -6,6 +6,7 @@ using Portal.Api;
 using Portal.Components.Account;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Mail;
 using Portal.Services;
 using Portal.SipIntegration;
 using Portal.Sip.Hosting;
@@ -53,7 +54,7 @@ public static class PortalServiceCollectionExtensions
 
         services.AddIdentityCore<PortalUser>(options =>
             {
-                // There is no mail server by default, so confirmation is opt-in (Portal:RequireConfirmedEmail).
+                // There is no mail server by default, so confirmation is opt-in (Portal:RequireConfirmedEmail, needs Smtp:Host).
                 options.SignIn.RequireConfirmedAccount = configuration.GetValue("Portal:RequireConfirmedEmail", false);
                 options.User.RequireUniqueEmail = true;
                 // Length over composition rules (NIST SP 800-63B).
@@ -72,7 +73,7 @@ public static class PortalServiceCollectionExtensions
             .AddDefaultTokenProviders();
         // Cookies are re-checked against the user every 30 seconds: a suspension ends open sessions promptly.
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromSeconds(30));
-        services.AddSingleton<IEmailSender<PortalUser>, IdentityNoOpEmailSender>();
+        services.AddAccountMail(configuration);
 
         services.AddScoped<UserAccountService>();
         services.AddScoped<UserAdminService>();

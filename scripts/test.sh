@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Real peers the end-to-end tests drive (DESIGN §9), and Ruby to run the portal's Tropo Ruby snippet against the
-# service. Installed only when missing, and only as root.
-packages=(chromium sip-tester baresip-core sipsak ruby sipvicious)
+# service, aiosmtpd as the mail server the account-mail tests read, and SIPVicious to attack the service with.
+# Installed only when missing, and only as root.
+packages=(chromium sip-tester baresip-core sipsak ruby python3-aiosmtpd sipvicious)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -34,15 +34,15 @@ public sealed class BaresipRegistrationTests : IAsyncLifetime
     [Fact]
     public async Task Baresip_RegisteredToAnAccount_IsReachedThroughLocal()
     {
-        var alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret");
-        await factory.CreateUserWithSipAccountAsync("bob", "bob", "b0bsecret");
+        var alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret-pass");
+        await factory.CreateUserWithSipAccountAsync("bob", "bob", "b0b-secret-1");
         await factory.UseOutDialplanAsync(alice, "alice", "when \"bob\" then sys.Dial(\"bob@local\")");
 
-        await using var phone = await Baresip.StartAsync("bob", "b0bsecret", factory.SipPort);
+        await using var phone = await Baresip.StartAsync("bob", "b0b-secret-1", factory.SipPort);
         await phone.Process.WaitForOutputAsync("200 OK", TimeSpan.FromSeconds(20));
 
         var (exit, output) = await Sipp.RunAsync("call-uac-auth-to-phone.xml", factory.SipPort, service: "bob", authUser: "alice",
-            authPassword: "s3cret", extra: ["-d", "1000"]);
+            authPassword: "s3cret-pass", extra: ["-d", "1000"]);
 
         Assert.True(exit == 0, output + "\n--- baresip ---\n" + phone.Process.Output);
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
@@ -61,7 +61,7 @@ public sealed class BaresipRegistrationTests : IAsyncLifetime
     [Fact]
     public async Task Baresip_Registers_AndTheRegistrationAppearsOnTheOpenPageWithoutAReload()
     {
-        await factory.CreateUserWithSipAccountAsync("alice", "alice-phone", "s3cret");
+        await factory.CreateUserWithSipAccountAsync("alice", "alice-phone", "s3cret-pass");
         var page = await browser.NewPageAsync();
         await Browser.SignInAsync(page, baseAddress, "alice", "alice-password");
         await page.GotoAsync(new Uri(baseAddress, "sip-accounts").ToString());
@@ -69,7 +69,7 @@ public sealed class BaresipRegistrationTests : IAsyncLifetime
         var cell = page.Locator("td.registrations[data-account='alice-phone']");
         await Assertions.Expect(cell).ToContainTextAsync("none");
 
-        await using var phone = await Baresip.StartAsync("alice-phone", "s3cret", factory.SipPort);
+        await using var phone = await Baresip.StartAsync("alice-phone", "s3cret-pass", factory.SipPort);
         await phone.Process.WaitForOutputAsync("200 OK", TimeSpan.FromSeconds(20));
 
         await Assertions.Expect(cell).ToContainTextAsync($"127.0.0.1:{phone.SipPort}", new() { Timeout = 10_000 });

@@ -16,7 +16,7 @@ public sealed class CallManagerPageBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         baseAddress = factory.StartKestrel();
-        await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret");
+        await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret-pass");
         (playwright, browser) = await Browser.LaunchAsync();
     }
 

@@ -24,7 +24,7 @@ public sealed class CallTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         factory.StartKestrel();
-        alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret");
+        alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret-pass");
     }
 
     public async Task DisposeAsync() => await factory.DisposeAsync();
@@ -37,7 +37,7 @@ public sealed class CallTests : IAsyncLifetime
         await using var callee = StartCallee("call-uas-answer.xml", port, calls: 100);
 
         var (exit, output) = await Sipp.RunAsync("call-uac-auth.xml", factory.SipPort, calls: 100, rate: 20, service: "uas",
-            authUser: "alice", authPassword: "s3cret", timeout: PeerTimeout, extra: ["-d", "500"]);
+            authUser: "alice", authPassword: "s3cret-pass", timeout: PeerTimeout, extra: ["-d", "500"]);
 
         Assert.True(exit == 0, output + "\n--- callee ---\n" + callee.Output);
         await callee.WaitForExitAsync(PeerTimeout);
@@ -158,7 +158,7 @@ public sealed class CallTests : IAsyncLifetime
     private static string Leg(string leg) => leg + "[fu=xfer-#{sys.CallNumber}]";
 
     private Task<(int ExitCode, string Output)> CallAsync(string scenario, int calls) =>
-        Sipp.RunAsync(scenario, factory.SipPort, calls: calls, rate: 5, service: "uas", authUser: "alice", authPassword: "s3cret",
+        Sipp.RunAsync(scenario, factory.SipPort, calls: calls, rate: 5, service: "uas", authUser: "alice", authPassword: "s3cret-pass",
             timeout: PeerTimeout, extra: ["-d", "300"]);
 
     private static async Task AssertCalleeSucceededAsync(PeerProcess callee)

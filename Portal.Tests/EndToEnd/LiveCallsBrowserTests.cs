@@ -22,7 +22,7 @@ public sealed class LiveCallsBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         baseAddress = factory.StartKestrel();
-        alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret");
+        alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret-pass");
         (playwright, browser) = await Browser.LaunchAsync();
     }
 
@@ -49,7 +49,7 @@ public sealed class LiveCallsBrowserTests : IAsyncLifetime
         // Both parties wait for the service's BYE: only the hang-up on the page ends this call.
         await using var callee = Sipp.Start(SippArguments("call-uas-answer.xml", calleePort, remote: null));
         await using var caller = Sipp.Start(SippArguments("call-uac-auth-callee-hangs-up.xml", PeerProcess.FreePort(),
-            remote: $"127.0.0.1:{factory.SipPort}", "-s", "uas", "-au", "alice", "-ap", "s3cret"));
+            remote: $"127.0.0.1:{factory.SipPort}", "-s", "uas", "-au", "alice", "-ap", "s3cret-pass"));
 
         var call = page.Locator(".live-call");
         await Assertions.Expect(call.Locator(".call-state")).ToHaveTextAsync("Answered", new() { Timeout = 15_000 });
@@ -88,7 +88,7 @@ public sealed class LiveCallsBrowserTests : IAsyncLifetime
         await Browser.WaitForInteractiveAsync(page);
         await using var voiceApp = Sipp.StartUas("transfer-voice-app.xml", voiceAppPort);
         await using var target = Sipp.StartUas("transfer-target.xml", targetPort, extra: ["-d", "2000"]);
-        var caller = Sipp.RunAsync("transfer-caller.xml", factory.SipPort, service: "232", authUser: "alice", authPassword: "s3cret",
+        var caller = Sipp.RunAsync("transfer-caller.xml", factory.SipPort, service: "232", authUser: "alice", authPassword: "s3cret-pass",
             timeout: TimeSpan.FromSeconds(60), extra: ["-d", "1500"]);
 
         var call = page.Locator(".live-call");

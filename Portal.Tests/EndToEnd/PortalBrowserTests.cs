@@ -35,7 +35,7 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         await page.ClickAsync("a[href='sip-accounts']");
         await page.ClickAsync("#new-sip-account");
         await Browser.Field(page, "sip-username").FillAsync("alice");
-        await Browser.Field(page, "sip-password").FillAsync("s3cret");
+        await Browser.Field(page, "sip-password").FillAsync("s3cret-pass");
         await page.ClickAsync("#save-sip-account");
 
         var table = page.Locator("#sip-account-table");

@@ -19,7 +19,7 @@ public sealed class ProviderRegistrationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         factory.StartKestrel();
-        alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret");
+        alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret-pass");
     }
 
     public async Task DisposeAsync() => await factory.DisposeAsync();

@@ -15,7 +15,7 @@ public sealed class RegistrationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         factory.StartKestrel();
-        await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret");
+        await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret-pass");
     }
 
     public async Task DisposeAsync() => await factory.DisposeAsync();
@@ -25,7 +25,7 @@ public sealed class RegistrationTests : IAsyncLifetime
     [InlineData("t1")]
     public async Task Sipp_RegisterWithRightPassword_Gets200AndTheBindingIsStored(string transport)
     {
-        var (exit, output) = await Sipp.RunAsync("register-auth.xml", factory.SipPort, transport, service: "alice", authUser: "alice", authPassword: "s3cret");
+        var (exit, output) = await Sipp.RunAsync("register-auth.xml", factory.SipPort, transport, service: "alice", authUser: "alice", authPassword: "s3cret-pass");
 
         Assert.True(exit == 0, output);
         var binding = Assert.Single(await BindingsAsync());
@@ -53,7 +53,7 @@ public sealed class RegistrationTests : IAsyncLifetime
     [Fact]
     public async Task Sipp_Unregister_RemovesTheBinding()
     {
-        var (exit, output) = await Sipp.RunAsync("register-unregister.xml", factory.SipPort, service: "alice", authUser: "alice", authPassword: "s3cret");
+        var (exit, output) = await Sipp.RunAsync("register-unregister.xml", factory.SipPort, service: "alice", authUser: "alice", authPassword: "s3cret-pass");
 
         Assert.True(exit == 0, output);
         Assert.Empty(await BindingsAsync());
@@ -110,7 +110,7 @@ public sealed class RegistrationTests : IAsyncLifetime
     [Fact]
     public async Task Bindings_AfterARestart_AreStillThere()
     {
-        var (exit, output) = await Sipp.RunAsync("register-auth.xml", factory.SipPort, service: "alice", authUser: "alice", authPassword: "s3cret");
+        var (exit, output) = await Sipp.RunAsync("register-auth.xml", factory.SipPort, service: "alice", authUser: "alice", authPassword: "s3cret-pass");
         Assert.True(exit == 0, output);
 
         await using var restarted = new PortalWebFactory(factory.DataDirectory, keepDirectory: true);

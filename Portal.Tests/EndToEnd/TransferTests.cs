@@ -32,7 +32,7 @@ public sealed class TransferTests : IAsyncLifetime
     {
         var baseAddress = factory.StartKestrel();
         http = new HttpClient { BaseAddress = baseAddress };
-        alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret");
+        alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret-pass");
         await factory.UseOutDialplanAsync(alice, "alice", $"when /^232$/ then sys.Dial(\"app@127.0.0.1:{voiceAppPort}[fu=xfer-#{{sys.CallNumber}}]\")");
         await SetTransferDialplanAsync($"when /^(\\d+)$/ then sys.Dial(\"$1@127.0.0.1:{targetPort}\")\nelse sys.Respond(404, \"No such destination\")");
         await using var scope = factory.Services.CreateAsyncScope();
@@ -180,7 +180,7 @@ public sealed class TransferTests : IAsyncLifetime
         await using var voiceApp = Sipp.StartUas("transfer-voice-app.xml", voiceAppPort);
         await using var target = Sipp.StartUas("call-uas-ring-until-cancel.xml", targetPort);
         var caller = CallAsAliceAsync("call-uac-auth.xml", holdMilliseconds: 6000);
-        var bob = await factory.CreateUserWithSipAccountAsync("bob", "bob", "b0bsecret");
+        var bob = await factory.CreateUserWithSipAccountAsync("bob", "bob", "b0b-secret-1");
         string bobKey;
         await using (var scope = factory.Services.CreateAsyncScope())
         {
@@ -255,7 +255,7 @@ public sealed class TransferTests : IAsyncLifetime
     {
         await using var voiceApp = Sipp.StartUas("transfer-voice-app.xml", voiceAppPort);
         await using var target = Sipp.StartUas("transfer-target.xml", targetPort, extra: ["-d", "200"]);
-        await using var phone = await Baresip.StartAsync("alice", "s3cret", factory.SipPort);
+        await using var phone = await Baresip.StartAsync("alice", "s3cret-pass", factory.SipPort);
         await phone.Process.WaitForOutputAsync("200 OK", TimeSpan.FromSeconds(20));
 
         var dialled = await phone.CommandAsync("dial", $"sip:232@127.0.0.1:{factory.SipPort.ToString(CultureInfo.InvariantCulture)}");
@@ -278,7 +278,7 @@ public sealed class TransferTests : IAsyncLifetime
     }
 
     private Task<(int ExitCode, string Output)> CallAsAliceAsync(string scenario, int holdMilliseconds) =>
-        Sipp.RunAsync(scenario, factory.SipPort, service: "232", authUser: "alice", authPassword: "s3cret", timeout: PeerTimeout,
+        Sipp.RunAsync(scenario, factory.SipPort, service: "232", authUser: "alice", authPassword: "s3cret-pass", timeout: PeerTimeout,
             extra: ["-d", holdMilliseconds.ToString(CultureInfo.InvariantCulture)]);
 
     private string TransferUrl(string callId, string destination, int? wait = null, bool escape = true) =>

@@ -17,6 +17,9 @@ internal sealed class AdminCommands(IServiceProvider services, TextWriter output
     public const int ExitFailed = 1;
     public const int ExitInvalid = 2;
 
+    /// <summary>The operator at the command line acts as an admin and is audited as "cli".</summary>
+    private static readonly PortalCaller CliAdmin = new("", "cli", IsAdmin: true);
+
     public Command UserCommand()
     {
         var username = new Argument<string>("username") { Description = "Short account name: [a-z0-9._-], 3 to 32 characters" };
@@ -30,14 +33,34 @@ internal sealed class AdminCommands(IServiceProvider services, TextWriter output
                 result.GetValue(email)!, result.GetValue(password)!, result.GetValue(admin), actor: "cli", ct);
             await output.WriteLineAsync($"Created user {user.UserName}{(result.GetValue(admin) ? " (admin)" : "")}.");
         }));
-        return new Command("user", "Manage portal users") { add };
+        var resetUser = new Argument<string>("username") { Description = "The portal user whose password is reset" };
+        var newPassword = new Option<string?>("--password") { Description = "The new password (at least 8 characters); without it one is generated and printed once" };
+        var reset = new Command("reset-password", "Set a new portal password for a user; their open sessions end") { resetUser, newPassword };
+        reset.SetAction((result, ct) => RunAsync(async scope =>
+        {
+            var userName = result.GetValue(resetUser)!.Trim();
+            var user = await scope.GetRequiredService<UserManager<PortalUser>>().FindByNameAsync(userName)
+                ?? throw new PortalValidationException("username", $"No portal user named '{userName}'.");
+            var chosen = result.GetValue(newPassword);
+            var password = await scope.GetRequiredService<UserAdminService>().ResetPasswordAsync(CliAdmin, user.Id, chosen, ct);
+            if (string.IsNullOrEmpty(chosen))
+            {
+                await output.WriteLineAsync($"Reset the password of {user.UserName}. Hand it over now; it is not shown again:");
+                await output.WriteLineAsync(password);
+            }
+            else
+            {
+                await output.WriteLineAsync($"Reset the password of {user.UserName}.");
+            }
+        }));
+        return new Command("user", "Manage portal users") { add, reset };
     }
 
     public Command SipAccountCommand()
     {
         var owner = new Argument<string>("owner") { Description = "The portal user who owns the account" };
         var sipUser = new Argument<string>("sipuser") { Description = "SIP username" };
-        var password = new Option<string>("--password") { Description = "SIP password (stored only as digest hashes)", Required = true };
+        var password = new Option<string>("--password") { Description = $"SIP password, {SipAccountService.MinPasswordLength} to {SipAccountService.MaxPasswordLength} characters (stored only as digest hashes)", Required = true };
         var outDialplan = new Option<string?>("--out-dialplan") { Description = "Dialplan for calls the account places" };
         var inDialplan = new Option<string?>("--in-dialplan") { Description = "Dialplan for calls to the account" };
         var add = new Command("add", "Create a SIP account") { owner, sipUser, password, outDialplan, inDialplan };

@@ -18,7 +18,7 @@ public sealed partial class SipAccountService(
     AuditLog audit,
     TimeProvider time)
 {
-    public const int MinPasswordLength = 6;
+    public const int MinPasswordLength = 10;
     public const int MaxPasswordLength = 128;
 
     public async Task<IReadOnlyList<SipAccountSummary>> ListAsync(PortalCaller caller, CancellationToken cancellationToken = default)

@@ -46,7 +46,7 @@ try
     await AdminAsync("user", "add", "alice", "--email", "alice@bench.test", "--password", "alice-password");
     await AdminAsync("dialplan", "set", "alice", "default", "--file", Path.Combine(work, "default.rules"));
     await AdminAsync("dialplan", "set", "alice", "transfer", "--file", Path.Combine(work, "transfer.rules"));
-    await AdminAsync("sip-account", "add", "alice", "alice", "--password", "s3cret", "--out-dialplan", "default");
+    await AdminAsync("sip-account", "add", "alice", "alice", "--password", "s3cret-pass", "--out-dialplan", "default");
     // The command prints a sentence, then the key alone on the last line.
     var key = (await AdminAsync("key", "create", "alice", "--name", "bench")).Trim().Split('\n')[^1].Trim();
 
@@ -61,7 +61,7 @@ try
     processes.Add(Start("sipp", ["-sf", Path.Combine(scenarios, "call-uas-answer.xml"), "-i", "127.0.0.1", "-p", voiceAppPort.ToString(invariant),
         "-m", "1", "-nostdin"], discardOutput: true));
     processes.Add(Start("sipp", [$"127.0.0.1:{sipPort}", "-sf", Path.Combine(scenarios, "call-uac-auth.xml"), "-i", "127.0.0.1",
-        "-p", FreePort().ToString(invariant), "-s", "232", "-au", "alice", "-ap", "s3cret", "-d", "3600000", "-m", "1", "-nostdin"], discardOutput: true));
+        "-p", FreePort().ToString(invariant), "-s", "232", "-au", "alice", "-ap", "s3cret-pass", "-d", "3600000", "-m", "1", "-nostdin"], discardOutput: true));
 
     var invites = Channel.CreateUnbounded<(SipRequest Message, long Arrived, IPEndPoint From)>();
     _ = ReceiveInvitesAsync(target, invites.Writer);

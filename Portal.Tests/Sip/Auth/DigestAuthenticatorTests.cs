@@ -16,7 +16,7 @@ public sealed class DigestAuthenticatorTests
 
     public DigestAuthenticatorTests()
     {
-        accounts["alice"] = Account("alice", "s3cret");
+        accounts["alice"] = Account("alice", "s3cret-pass");
         authenticator = new DigestAuthenticator(new Directory(accounts), new DigestNonces(time), new AuthFailureLimiter(time), Realm,
             [DigestAlgorithm.Md5, DigestAlgorithm.Sha256], ["baresip"]);
     }
@@ -57,7 +57,7 @@ public sealed class DigestAuthenticatorTests
     {
         var nonce = await ChallengeNonceAsync();
         var request = SipTestMessages.Register("alice", extraHeaders:
-            $"Authorization: {TestDigestClient.Header(algorithm, "alice", Realm, "s3cret", "REGISTER", "sip:sip.example.test", nonce, qop)}");
+            $"Authorization: {TestDigestClient.Header(algorithm, "alice", Realm, "s3cret-pass", "REGISTER", "sip:sip.example.test", nonce, qop)}");
 
         var result = await authenticator.AuthenticateAsync(request, Source, proxy: false);
 
@@ -71,7 +71,7 @@ public sealed class DigestAuthenticatorTests
         // sipp puts the server's address in uri=, not the Request-URI (DESIGN §5).
         var nonce = await ChallengeNonceAsync();
         var request = SipTestMessages.Register("alice", extraHeaders:
-            $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "REGISTER", "sip:127.0.0.1:5060", nonce)}");
+            $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret-pass", "REGISTER", "sip:127.0.0.1:5060", nonce)}");
 
         Assert.True((await authenticator.AuthenticateAsync(request, Source, proxy: false)).IsAuthenticated);
     }
@@ -96,7 +96,7 @@ public sealed class DigestAuthenticatorTests
     public async Task AuthenticateAsync_ReplayedNonceCount_IsNotAccepted()
     {
         var nonce = await ChallengeNonceAsync();
-        var header = $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "REGISTER", "sip:sip.example.test", nonce)}";
+        var header = $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret-pass", "REGISTER", "sip:sip.example.test", nonce)}";
 
         Assert.True((await authenticator.AuthenticateAsync(SipTestMessages.Register("alice", extraHeaders: header), Source, false)).IsAuthenticated);
         var replay = await authenticator.AuthenticateAsync(SipTestMessages.Register("alice", extraHeaders: header), Source, false);
@@ -112,7 +112,7 @@ public sealed class DigestAuthenticatorTests
         foreach (var nc in new[] { "00000001", "00000002" })
         {
             var request = SipTestMessages.Register("alice", extraHeaders:
-                $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "REGISTER", "sip:sip.example.test", nonce, nc: nc)}");
+                $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret-pass", "REGISTER", "sip:sip.example.test", nonce, nc: nc)}");
             Assert.True((await authenticator.AuthenticateAsync(request, Source, false)).IsAuthenticated);
         }
     }
@@ -123,7 +123,7 @@ public sealed class DigestAuthenticatorTests
         var nonce = await ChallengeNonceAsync();
         time.Advance(TimeSpan.FromSeconds(301));
         var request = SipTestMessages.Register("alice", extraHeaders:
-            $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "REGISTER", "sip:sip.example.test", nonce)}");
+            $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret-pass", "REGISTER", "sip:sip.example.test", nonce)}");
 
         var result = await authenticator.AuthenticateAsync(request, Source, false);
 
@@ -135,7 +135,7 @@ public sealed class DigestAuthenticatorTests
     public async Task AuthenticateAsync_ForgedNonce_IsChallengedNotAccepted()
     {
         var request = SipTestMessages.Register("alice", extraHeaders:
-            $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "REGISTER", "sip:sip.example.test", new string('a', 64))}");
+            $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret-pass", "REGISTER", "sip:sip.example.test", new string('a', 64))}");
         var result = await authenticator.AuthenticateAsync(request, Source, false);
         Assert.Equal(401, result.Response!.StatusCode);
     }
@@ -146,7 +146,7 @@ public sealed class DigestAuthenticatorTests
         accounts["alice"] = accounts["alice"] with { IsDisabled = true };
         var nonce = await ChallengeNonceAsync();
         var request = SipTestMessages.Register("alice", extraHeaders:
-            $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "REGISTER", "sip:sip.example.test", nonce)}");
+            $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret-pass", "REGISTER", "sip:sip.example.test", nonce)}");
 
         var result = await authenticator.AuthenticateAsync(request, Source, false);
 
@@ -165,7 +165,7 @@ public sealed class DigestAuthenticatorTests
 
         var nonce = await ChallengeNonceAsync();
         var right = SipTestMessages.Register("alice", extraHeaders:
-            $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "REGISTER", "sip:sip.example.test", nonce)}");
+            $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret-pass", "REGISTER", "sip:sip.example.test", nonce)}");
         var blocked = await authenticator.AuthenticateAsync(right, Source, false);
         Assert.Equal(403, blocked.Response!.StatusCode);
         Assert.Contains("too many failed attempts", blocked.Response.ReasonPhrase);
@@ -173,7 +173,7 @@ public sealed class DigestAuthenticatorTests
         time.Advance(TimeSpan.FromMinutes(6));
         var fresh = await ChallengeNonceAsync();
         var later = SipTestMessages.Register("alice", extraHeaders:
-            $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "REGISTER", "sip:sip.example.test", fresh)}");
+            $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret-pass", "REGISTER", "sip:sip.example.test", fresh)}");
         Assert.True((await authenticator.AuthenticateAsync(later, Source, false)).IsAuthenticated);
     }
 

@@ -64,8 +64,8 @@ internal sealed class CallBench
     public SipTransactionLayer Layer { get; }
 
     public static SipAccountCredentials Account(int id, string user, string owner, string? outDialplan) =>
-        new(id, user, owner, owner + "-name", Realm, DigestHash.Ha1(DigestAlgorithm.Md5, user, Realm, "s3cret"),
-            DigestHash.Ha1(DigestAlgorithm.Sha256, user, Realm, "s3cret"), false, false, false, outDialplan, null);
+        new(id, user, owner, owner + "-name", Realm, DigestHash.Ha1(DigestAlgorithm.Md5, user, Realm, "s3cret-pass"),
+            DigestHash.Ha1(DigestAlgorithm.Sha256, user, Realm, "s3cret-pass"), false, false, false, outDialplan, null);
 
     public ValueTask ReceiveAsync(SipMessage message, SipEndPoint from) => Layer.ReceiveAsync(message, from, CallTestMessages.Local);
 
@@ -82,7 +82,7 @@ internal sealed class CallBench
         await ReceiveAsync(TransactionTestMessages.AckFor(first, challenge), CallTestMessages.Phone);
         var nonce = challenge.ProxyAuthenticate[0].Nonce!;
         var uri = $"sip:{user}@192.0.2.1";
-        var second = CallTestMessages.Invite(user, 2, TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "INVITE", uri, nonce), callId, sdp: sdp);
+        var second = CallTestMessages.Invite(user, 2, TestDigestClient.Header("MD5", "alice", Realm, "s3cret-pass", "INVITE", uri, nonce), callId, sdp: sdp);
         await ReceiveAsync(second, CallTestMessages.Phone);
         return second;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Cli;
 using Portal.Services;
 using Portal.Tests.Infrastructure;
@@ -34,7 +35,7 @@ public sealed class AdminCommandsTests : IAsyncLifetime
         Assert.Equal(0, dialplan.Exit);
         Assert.Contains("version 1", dialplan.Out);
 
-        var account = await RunAsync("sip-account", "add", "alice", "alice", "--password", "s3cret", "--out-dialplan", "default");
+        var account = await RunAsync("sip-account", "add", "alice", "alice", "--password", "s3cret-pass", "--out-dialplan", "default");
         Assert.Equal(0, account.Exit);
 
         var key = await RunAsync("key", "create", "alice", "--name", "tropo");
@@ -60,7 +61,7 @@ public sealed class AdminCommandsTests : IAsyncLifetime
     [Fact]
     public async Task SipAccountAdd_UnknownOwner_ExplainsAndExitsNonZero()
     {
-        var result = await RunAsync("sip-account", "add", "nobody", "phone", "--password", "s3cret");
+        var result = await RunAsync("sip-account", "add", "nobody", "phone", "--password", "s3cret-pass");
         Assert.NotEqual(0, result.Exit);
         Assert.Contains("No portal user named 'nobody'", result.Err);
     }
@@ -157,5 +158,55 @@ public sealed class AdminCommandsTests : IAsyncLifetime
             SqliteConnection.ClearAllPools();
             File.Delete(db);
         }
+    }
+
+    [Fact]
+    public async Task UserResetPassword_WithoutPassword_PrintsAGeneratedOneOnceThatSignsIn()
+    {
+        await RunAsync("user", "add", "alice", "--email", "alice@example.test", "--password", "alice-password");
+
+        var result = await RunAsync("user", "reset-password", "alice");
+
+        Assert.Equal(0, result.Exit);
+        var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains("not shown again", lines[0]);
+        var printed = lines.Last();
+        Assert.Equal(RandomPassword.DefaultLength, printed.Length);
+        Assert.True(await PasswordWorksAsync("alice", printed));
+        Assert.False(await PasswordWorksAsync("alice", "alice-password"));
+    }
+
+    [Fact]
+    public async Task UserResetPassword_WithPassword_SetsItAndDoesNotPrintIt()
+    {
+        await RunAsync("user", "add", "alice", "--email", "alice@example.test", "--password", "alice-password");
+
+        var result = await RunAsync("user", "reset-password", "alice", "--password", "given-at-the-shell");
+
+        Assert.Equal(0, result.Exit);
+        Assert.DoesNotContain("given-at-the-shell", result.Out);
+        Assert.True(await PasswordWorksAsync("alice", "given-at-the-shell"));
+    }
+
+    [Fact]
+    public async Task UserResetPassword_UnknownUserOrShortPassword_ExplainsAndExitsNonZero()
+    {
+        await RunAsync("user", "add", "alice", "--email", "alice@example.test", "--password", "alice-password");
+
+        var unknown = await RunAsync("user", "reset-password", "nobody");
+        var tooShort = await RunAsync("user", "reset-password", "alice", "--password", "short");
+
+        Assert.NotEqual(0, unknown.Exit);
+        Assert.Contains("No portal user named 'nobody'", unknown.Err);
+        Assert.NotEqual(0, tooShort.Exit);
+        Assert.Contains("at least 8 characters", tooShort.Err);
+        Assert.True(await PasswordWorksAsync("alice", "alice-password"));
+    }
+
+    private async Task<bool> PasswordWorksAsync(string userName, string password)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Portal.Data.Entities.PortalUser>>();
+        return await users.CheckPasswordAsync((await users.FindByNameAsync(userName))!, password);
     }
 }

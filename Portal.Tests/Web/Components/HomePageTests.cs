@@ -21,7 +21,7 @@ public sealed class HomePageTests : IAsyncLifetime
     {
         host = await PortalTestHost.StartAsync();
         alice = await host.CreateUserAsync("alice");
-        account = await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice", Password = "s3cret" });
+        account = await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice", Password = "s3cret-pass" });
         var now = DateTime.UtcNow;
         await using var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         db.CallRecords.Add(new CallRecord { OwnerId = alice.UserId, CallerCallId = "1", From = "alice", To = "232", StartedAt = now.AddMinutes(-5), Status = CallStatus.Completed });

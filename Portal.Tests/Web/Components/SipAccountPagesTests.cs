@@ -31,8 +31,8 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
     [Fact]
     public async Task List_ShowsOnlyTheCallersAccounts()
     {
-        await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "s3cret" });
-        await host.Get<SipAccountService>().CreateAsync(mallory, new SipAccountInput { Username = "mallory-desk", Password = "s3cret" });
+        await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "s3cret-pass" });
+        await host.Get<SipAccountService>().CreateAsync(mallory, new SipAccountInput { Username = "mallory-desk", Password = "s3cret-pass" });
 
         var cut = ctx.RenderWithProviders<SipAccountList>();
 
@@ -55,7 +55,7 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
         var cut = ctx.RenderWithProviders<SipAccountEditor>();
 
         PortalComponentContext.Input(cut, "sip-username").Change("alice");
-        PortalComponentContext.Input(cut, "sip-password").Change("s3cret");
+        PortalComponentContext.Input(cut, "sip-password").Change("s3cret-pass");
         cut.Find("#save-sip-account").Click();
 
         cut.WaitForAssertion(() => Assert.EndsWith("/sip-accounts", ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri));
@@ -72,14 +72,34 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
         PortalComponentContext.Input(cut, "sip-password").Change("123");
         cut.Find("#save-sip-account").Click();
 
-        cut.WaitForAssertion(() => Assert.Contains("Set a SIP password of 6 to 128 characters", cut.Markup));
+        cut.WaitForAssertion(() => Assert.Contains("Set a SIP password of 10 to 128 characters", cut.Markup));
         Assert.Empty(await host.Get<SipAccountService>().ListAsync(alice));
+    }
+
+    [Fact]
+    public async Task Editor_Generate_FillsAStrongPasswordShownWithACopyButton_ThatTheAccountIsCreatedWith()
+    {
+        var cut = ctx.RenderWithProviders<SipAccountEditor>();
+        PortalComponentContext.Input(cut, "sip-username").Change("alice");
+
+        cut.Find("#generate-password").Click();
+
+        var field = PortalComponentContext.Input(cut, "sip-password");
+        var generated = field.GetAttribute("value")!;
+        Assert.Equal("text", field.GetAttribute("type"));
+        Assert.Equal(RandomPassword.DefaultLength, generated.Length);
+        Assert.NotNull(cut.Find("#copy-sip-password"));
+        cut.Find("#save-sip-account").Click();
+
+        cut.WaitForAssertion(() => Assert.EndsWith("/sip-accounts", ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri));
+        var account = await host.Get<Portal.Sip.Auth.ISipAccountDirectory>().FindAsync("alice");
+        Assert.Equal(Portal.Sip.Auth.DigestHash.Ha1(Portal.Sip.Auth.DigestAlgorithm.Md5, "alice", "sip.example.test", generated), account!.Ha1Md5);
     }
 
     [Fact]
     public async Task Editor_AnotherUsersAccountId_ShowsNotFoundAndNothingOfIt()
     {
-        var theirs = await host.Get<SipAccountService>().CreateAsync(mallory, new SipAccountInput { Username = "mallory-desk", Password = "s3cret" });
+        var theirs = await host.Get<SipAccountService>().CreateAsync(mallory, new SipAccountInput { Username = "mallory-desk", Password = "s3cret-pass" });
 
         var cut = ctx.RenderWithProviders<SipAccountEditor>(p => p.Add(x => x.Id, theirs.Id));
 

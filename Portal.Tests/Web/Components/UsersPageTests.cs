@@ -65,6 +65,7 @@ public sealed class UsersPageTests : IAsyncLifetime
 
         var row = cut.FindAll("#user-table tbody tr").Single(r => r.TextContent.Contains("root@example.test"));
         Assert.Equal(["Change the call limit of root"], row.QuerySelectorAll("button").Select(b => b.GetAttribute("aria-label")));
+        Assert.Empty(row.QuerySelectorAll("button.reset-password"));
     }
 
     [Fact]
@@ -93,6 +94,50 @@ public sealed class UsersPageTests : IAsyncLifetime
         cut.Find("#confirm-call-limit").Click();
 
         cut.WaitForAssertion(() => Assert.Equal("default (10)", AliceRow(cut).QuerySelector(".call-limit")!.TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task ResetPassword_LeftEmpty_ShowsAGeneratedPasswordOnceWithACopyButton_ThatSignsIn()
+    {
+        var cut = ctx.RenderWithProviders<Users>();
+        cut.WaitForAssertion(() => Assert.Contains("alice", cut.Find("#user-table").TextContent));
+
+        AliceRow(cut).QuerySelector("button.reset-password")!.Click();
+        cut.WaitForElement("#reset-password-input");
+        Assert.Contains("Generate and reset", cut.Find("#confirm-reset-password").TextContent);
+        cut.Find("#confirm-reset-password").Click();
+
+        var shown = cut.WaitForElement("#generated-password").TextContent.Trim();
+        Assert.Equal(RandomPassword.DefaultLength, shown.Length);
+        Assert.NotNull(cut.Find("#copy-generated-password"));
+        Assert.True(await PasswordWorksAsync(shown));
+
+        cut.Find("#close-reset-password").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#generated-password")));
+        Assert.Contains("alice has a new password and was signed out everywhere.", cut.Markup);
+    }
+
+    [Fact]
+    public async Task ResetPassword_TypedTooShort_ShowsWhyAndKeepsTheOldPassword()
+    {
+        var cut = ctx.RenderWithProviders<Users>();
+        cut.WaitForAssertion(() => Assert.Contains("alice", cut.Find("#user-table").TextContent));
+
+        AliceRow(cut).QuerySelector("button.reset-password")!.Click();
+        cut.WaitForElement("#reset-password-input");
+        PortalComponentContext.Input(cut, "reset-password-input").Input("short");
+        cut.Find("#confirm-reset-password").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("at least 8 characters", cut.Markup));
+        Assert.Empty(cut.FindAll("#generated-password"));
+        Assert.True(await PasswordWorksAsync("password-123"));
+    }
+
+    private async Task<bool> PasswordWorksAsync(string password)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        return await users.CheckPasswordAsync((await users.FindByIdAsync(alice.UserId))!, password);
     }
 
     private static AngleSharp.Dom.IElement AliceRow(IRenderedComponent<MudProviders> cut) =>

@@ -75,7 +75,7 @@ public sealed class DialplanServiceTests : IAsyncLifetime
     public async Task DeleteAsync_DialplanInUse_IsRefusedAndNamesTheAccount()
     {
         var dialplan = await Service.CreateAsync(alice, "default", DialplanTemplates.Outgoing);
-        await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "desk", Password = "s3cret", OutDialplanName = "default" });
+        await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "desk", Password = "s3cret-pass", OutDialplanName = "default" });
 
         var ex = await Assert.ThrowsAsync<PortalValidationException>(() => Service.DeleteAsync(alice, dialplan.Id));
         Assert.Contains("desk", ex.Message);

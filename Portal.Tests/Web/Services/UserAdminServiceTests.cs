@@ -41,6 +41,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
             await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.UnsuspendAsync(alice, alice.UserId));
             await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.SetAdminAsync(alice, alice.UserId, true));
             await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.SetCallLimitAsync(alice, alice.UserId, 50));
+            await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.ResetPasswordAsync(alice, admin.UserId, "taken-over-1"));
             return true;
         });
     }
@@ -167,5 +168,62 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         Assert.Contains("from 1 to 1000", refused.Message);
         var listed = await WithScopeAsync(sp => sp.GetRequiredService<UserAdminService>().ListAsync(admin, "alice"));
         Assert.Null(Assert.Single(listed).MaxConcurrentCalls);
+    }
+
+    [Fact]
+    public async Task ResetPasswordAsync_WithoutAPassword_GeneratesOneThatSignsIn_EndsSessions_LiftsLockout_AndIsAudited()
+    {
+        var before = await WithScopeAsync(async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<PortalUser>>();
+            var user = (await users.FindByIdAsync(alice.UserId))!;
+            await users.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.AddMinutes(15));
+            return user.SecurityStamp;
+        });
+
+        var password = await WithScopeAsync(sp => sp.GetRequiredService<UserAdminService>().ResetPasswordAsync(admin, alice.UserId, null));
+
+        Assert.Equal(RandomPassword.DefaultLength, password.Length);
+        await WithScopeAsync<bool>(async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<PortalUser>>();
+            var user = (await users.FindByIdAsync(alice.UserId))!;
+            Assert.True(await users.CheckPasswordAsync(user, password));
+            Assert.False(await users.CheckPasswordAsync(user, "password-123"));
+            Assert.NotEqual(before, user.SecurityStamp);
+            Assert.False(await users.IsLockedOutAsync(user));
+            return true;
+        });
+        await using var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var entry = await db.AuditEntries.SingleAsync(a => a.Action == "user.password-reset");
+        Assert.Equal(("root", "alice", "a generated password"), (entry.Actor, entry.Target, entry.Detail));
+        Assert.DoesNotContain(password, entry.Detail);
+    }
+
+    [Fact]
+    public async Task ResetPasswordAsync_ChosenPassword_IsTheNewPassword()
+    {
+        var password = await WithScopeAsync(sp => sp.GetRequiredService<UserAdminService>().ResetPasswordAsync(admin, alice.UserId, "chosen-by-admin"));
+
+        Assert.Equal("chosen-by-admin", password);
+        var user = await WithScopeAsync(sp => sp.GetRequiredService<UserManager<PortalUser>>().FindByIdAsync(alice.UserId));
+        Assert.True(await WithScopeAsync(sp => sp.GetRequiredService<UserManager<PortalUser>>().CheckPasswordAsync(user!, "chosen-by-admin")));
+    }
+
+    [Fact]
+    public async Task ResetPasswordAsync_TooShortOrOwnAccount_IsRefusedAndChangesNothing()
+    {
+        var tooShort = await WithScopeAsync(sp => Assert.ThrowsAsync<PortalValidationException>(() =>
+            sp.GetRequiredService<UserAdminService>().ResetPasswordAsync(admin, alice.UserId, "short")));
+        var self = await WithScopeAsync(sp => Assert.ThrowsAsync<PortalValidationException>(() =>
+            sp.GetRequiredService<UserAdminService>().ResetPasswordAsync(admin, admin.UserId, null)));
+
+        Assert.Equal("Password", tooShort.Field);
+        Assert.Contains("at least 8 characters", tooShort.Message);
+        Assert.Contains("Your account", self.Message);
+        var user = await WithScopeAsync(sp => sp.GetRequiredService<UserManager<PortalUser>>().FindByIdAsync(alice.UserId));
+        Assert.True(await WithScopeAsync(sp => sp.GetRequiredService<UserManager<PortalUser>>().CheckPasswordAsync(user!, "password-123")));
+        await using var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        Assert.False(await db.AuditEntries.AnyAsync(a => a.Action == "user.password-reset"));
     }
 }
