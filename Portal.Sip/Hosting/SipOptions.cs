@@ -46,6 +46,9 @@ public sealed class SipOptions
     /// <summary>How often (seconds) the providers to register are re-read, so a change takes effect.</summary>
     public int ProviderScanSeconds { get; set; } = 15;
 
+    /// <summary>Limits of TCP connections (<c>Sip:Tcp:*</c>).</summary>
+    public SipTcpOptions Tcp { get; set; } = new();
+
     public IReadOnlyList<string> DomainList =>
         Domains.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

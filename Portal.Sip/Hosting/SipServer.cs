@@ -60,7 +60,7 @@ public sealed class SipServer : IAsyncDisposable
         var layerReady = new TaskCompletionSource<SipTransactionLayer>(TaskCreationOptions.RunContinuationsAsynchronously);
         var transport = SipTransport.Start(listen,
             async (message, remote, local) => await (await layerReady.Task).ReceiveAsync(message, remote, local),
-            time, loggers.CreateLogger<SipTransport>());
+            time, loggers.CreateLogger<SipTransport>(), options.Tcp.TransportOptions);
         var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints);
         var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
             accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>());

@@ -24,7 +24,8 @@ public sealed class SipTransportTcpTests : IAsyncLifetime
             _inbox.OnMessage,
             TimeProvider.System,
             NullLogger.Instance,
-            new SipTransportOptions { MaxMessageSize = 16 * 1024 });
+            // Every test phone connects from 127.0.0.1: let a hundred of them in.
+            new SipTransportOptions { MaxMessageSize = 16 * 1024, MaxTcpConnectionsPerAddress = 200 });
         return Task.CompletedTask;
     }
 
