@@ -57,14 +57,16 @@ internal static class SipMessageViews
         }),
         ("the responses, CANCEL and ACK built from a request", m =>
         {
+            // The service answers a request that fails Validate too (400): that answer must parse, if not validate.
             if (m is SipRequest request && request.Method != SipMethod.Ack)
             {
+                bool valid = request.Validate() is null;
                 SipResponse busy = request.CreateResponse(SipStatusCodes.BusyHere, toTag: "t");
-                MustParse(busy.ToBytes());
-                if (request.Method == SipMethod.Invite)
+                MustParse(busy.ToBytes(), valid);
+                if (valid && request.Method == SipMethod.Invite)
                 {
-                    MustParse(request.CreateCancel().ToBytes());
-                    MustParse(request.CreateAckFor(busy).ToBytes());
+                    MustParse(request.CreateCancel().ToBytes(), valid);
+                    MustParse(request.CreateAckFor(busy).ToBytes(), valid);
                 }
             }
         }),
@@ -131,10 +133,10 @@ internal static class SipMessageViews
         return again == text ? true : throw new InvalidOperationException($"the view's text '{text}' parses again as '{again}'");
     }
 
-    private static void MustParse(byte[] bytes)
+    private static void MustParse(byte[] bytes, bool validate)
     {
         SipParseResult result = SipMessageParser.Parse(bytes);
-        if (!result.Succeeded || result.Message.Validate() is { } invalid)
+        if (!result.Succeeded || (validate && result.Message.Validate() is not null))
         {
             throw new InvalidOperationException($"a message built from it is refused: {result.Error ?? result.Message!.Validate()}");
         }
