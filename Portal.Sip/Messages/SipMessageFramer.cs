@@ -58,7 +58,8 @@ public sealed class SipMessageFramer(int maxMessageSize = SipMessageParser.MaxMe
 
         if (_headerEnd < 0)
         {
-            SipFrame? refused = ScanHeaders(buffered);
+            // Never past the limit: a header section that has not ended by then is refused whatever follows.
+            SipFrame? refused = ScanHeaders(buffered[..Math.Min(buffered.Length, maxMessageSize)]);
             if (refused is { } invalid)
             {
                 return invalid;

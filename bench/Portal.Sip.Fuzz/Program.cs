@@ -8,7 +8,7 @@ using Portal.Tests.Sip.Messages.Fuzzing;
 // 0 when nothing failed, 1 on failures, 2 on a hang.
 CultureInfo invariant = CultureInfo.InvariantCulture;
 int seconds = args.Length > 0 ? int.Parse(args[0], invariant) : 60;
-int seed = args.Length > 1 ? int.Parse(args[1], invariant) : Random.Shared.Next();
+int seed = args.Length > 1 && args[1] != "random" ? int.Parse(args[1], invariant) : Random.Shared.Next();
 string output = args.Length > 2 ? args[2] : Path.Combine(Environment.CurrentDirectory, "fuzz-failures");
 const int MaxSaved = 100;
 TimeSpan hangAfter = TimeSpan.FromSeconds(10);
@@ -19,6 +19,8 @@ Console.WriteLine($"Fuzzing the SIP parser for {seconds} s with seed {seed} ({se
 
 SipMessageMutator mutator = new(seeds, seed);
 long tried = 0, parsed = 0, refused = 0, viewRefusals = 0, failed = 0;
+TimeSpan slowest = TimeSpan.Zero;
+int slowestLength = 0;
 byte[] current = [];
 Dictionary<string, int> kinds = [];
 Stopwatch clock = Stopwatch.StartNew();
@@ -28,7 +30,14 @@ Thread worker = new(() =>
     {
         byte[] mutant = mutator.Next();
         Volatile.Write(ref current, mutant);
+        long started = Stopwatch.GetTimestamp();
         SipFuzzVerdict verdict = SipParserOracle.Check(mutant);
+        TimeSpan took = Stopwatch.GetElapsedTime(started);
+        if (took > slowest)
+        {
+            (slowest, slowestLength) = (took, mutant.Length);
+        }
+
         if (verdict.Failure is { } failure)
         {
             failed++;
@@ -68,6 +77,7 @@ while (!worker.Join(TimeSpan.FromSeconds(1)))
 }
 
 Console.WriteLine($"mutants tried {tried}, parsed {parsed}, refused {refused}, views refusing a parsed message {viewRefusals}, failures {failed}");
+Console.WriteLine($"slowest mutant: {slowest.TotalMilliseconds:F1} ms for {slowestLength} bytes (all checks, not the parse alone)");
 foreach ((string kind, int count) in kinds.OrderByDescending(k => k.Value))
 {
     Console.WriteLine($"  {count} × {kind}");

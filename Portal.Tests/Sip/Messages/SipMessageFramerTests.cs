@@ -199,6 +199,16 @@ public sealed class SipMessageFramerTests
         Assert.Equal(4096, end);
     }
 
+    [Fact]
+    public void Find_BadContentLengthPastTheLimit_RefusedAsOversizedWithoutReadingThatFar()
+    {
+        // Found by the parser fuzz test: a buffer given whole was read past the limit, and refused for what it
+        // found there, while the same bytes arriving in pieces were refused as too large.
+        byte[] data = Encoding.ASCII.GetBytes("OPTIONS sip:a@example.com SIP/2.0\r\nX-Padding: " + new string('a', 5000) + "\r\nl: x\r\n\r\n");
+
+        Assert.Equal(new SipFrame(SipFrameStatus.Invalid, 0, "Message too large"), SipMessageFramer.Find(data, 4096));
+    }
+
     [Theory]
     [InlineData("Content-Length: 1\r\n 2\r\n")]
     [InlineData("Content-Length: 1 2\r\n")]

@@ -10,7 +10,7 @@ namespace Portal.Tests.Sip.Messages.Fuzzing;
 /// </summary>
 internal sealed class SipMessageMutator(IReadOnlyList<byte[]> seeds, int seed)
 {
-    private const int MutationKinds = 14;
+    private const int MutationKinds = 16;
 
     private static readonly byte[][] Tokens = [.. new[]
     {
@@ -21,6 +21,18 @@ internal sealed class SipMessageMutator(IReadOnlyList<byte[]> seeds, int seed)
         "SIP/2.0", "SIP/3.0", "SIP/2.0/UDP ", "\r\nContent-Length: 5", "\r\nl: 99999", "\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKx",
         "\r\nCSeq: 1 INVITE", "\r\nMax-Forwards: 256", "\r\nContact: *", "\r\nTo: <sip:x@y>;tag=1", "\r\nCall-ID: ",
         "\r\nAuthorization: Digest ", "\r\nEvent: ", "\r\nReplaces: a;to-tag=", "\r\nRefer-To: ", "\r\n ",
+    }.Select(Encoding.UTF8.GetBytes)];
+
+    private static readonly byte[][] ValuePieces = [.. new[]
+    {
+        "\"Display Name\" ", "\"\" ", "\"a\\\"b\" ", "Bob ", "<sip:alice@atlanta.example.com>", "<sips:b@[2001:db8::1]:5061>", "<tel:+1-555>",
+        "sip:alice@h", "sip:h", "sip:u:p@h:5060", "sip:%61@h", "sip:h;transport=tcp", "sip:h?Subject=x&Call-ID=y", "<urn:x:y>",
+        "SIP/2.0/UDP 192.0.2.1:5060", "SIP/2.0/TCP host", "SIP / 2.0 / UDP h", ";branch=z9hG4bK.1", ";received=192.0.2.9",
+        ";rport", ";rport=1", ";ttl=255", ";maddr=224.0.0.1", ";tag=abc", ";expires=60", ";q=0.5", ";lr", ";x", ";x=\"q\"",
+        ", ", "*", "Digest ", "Basic ", "username=\"u\"", ", realm=\"r\"", ", nonce=\"n\"", ", uri=\"sip:h\"", ", response=\"0\"",
+        ", qop=auth", ", nc=00000001", ", algorithm=SHA-256", ", stale=true", "1 INVITE", "314159 ACK", "70", "application/sdp",
+        "multipart/mixed;boundary=x", "text/plain;charset=\"utf-8\"", "refer;id=1", "presence", "id@host", "a;to-tag=1;from-tag=2",
+        "INVITE, ACK", "timer", "3600", "\r\n ", "\t",
     }.Select(Encoding.UTF8.GetBytes)];
 
     private static readonly byte[][] Numbers = [.. new[]
@@ -101,6 +113,10 @@ internal sealed class SipMessageMutator(IReadOnlyList<byte[]> seeds, int seed)
             case 12:
                 SwapLines(bytes);
                 break;
+            case 13:
+            case 14:
+                RewriteValue(bytes);
+                break;
             default:
                 // A long run: nesting, separators or one repeated token, to find work that is not linear.
                 byte[] unit = Pick(Tokens);
@@ -108,6 +124,33 @@ internal sealed class SipMessageMutator(IReadOnlyList<byte[]> seeds, int seed)
                 bytes.InsertRange(at, Enumerable.Repeat(unit, times).SelectMany(u => u));
                 break;
         }
+    }
+
+    /// <summary>Keeps a header line's name and writes a value of value-like pieces, so deeper grammar is reached.</summary>
+    private void RewriteValue(List<byte> bytes)
+    {
+        List<(int Start, int Length)> lines = Lines([.. bytes]);
+        (int start, int length) = lines[_random.Next(lines.Count)];
+        int colon = bytes.FindIndex(start, length, b => b == ':');
+        if (colon < 0)
+        {
+            return;
+        }
+
+        int valueEnd = start + length;
+        while (valueEnd > colon + 1 && bytes[valueEnd - 1] is (byte)'\r' or (byte)'\n')
+        {
+            valueEnd--;
+        }
+
+        List<byte> value = [(byte)' '];
+        for (int pieces = _random.Next(1, 8); pieces > 0; pieces--)
+        {
+            value.AddRange(_random.Next(3) == 0 ? Pick(Tokens) : Pick(ValuePieces));
+        }
+
+        bytes.RemoveRange(colon + 1, valueEnd - colon - 1);
+        bytes.InsertRange(colon + 1, value);
     }
 
     private void DuplicateRange(List<byte> bytes)

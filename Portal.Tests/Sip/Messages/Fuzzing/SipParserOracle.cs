@@ -16,6 +16,11 @@ internal static class SipParserOracle
     /// <summary>Checks one input; the verdict says whether it parsed, and what broke if anything did.</summary>
     public static SipFuzzVerdict Check(byte[] input)
     {
+        if (Guard("framing", () => CheckFraming(input)) is { } framingFailure)
+        {
+            return SipFuzzVerdict.Failed(framingFailure);
+        }
+
         SipParseResult result;
         try
         {
@@ -27,6 +32,25 @@ internal static class SipParserOracle
         }
 
         return result.Succeeded ? CheckAccepted(result.Message) : CheckRefused(result);
+    }
+
+    /// <summary>A stream framer fed the input in pieces finds the same first frame as one given it whole.</summary>
+    private static void CheckFraming(byte[] input)
+    {
+        SipFrame whole = SipMessageFramer.Find(input);
+        Require(whole.Length <= input.Length, $"a frame of {whole.Length} bytes in {input.Length}");
+        SipMessageFramer framer = new();
+        SipFrame pieces = SipFrame.NeedMoreData;
+        for (int end = Math.Min(input.Length, 1 + (input.Length / 3)); pieces.Status == SipFrameStatus.NeedMoreData; end = Math.Min(input.Length, end * 2))
+        {
+            pieces = framer.Next(input.AsSpan(0, end));
+            if (end == input.Length)
+            {
+                break;
+            }
+        }
+
+        Require(pieces == whole, $"framed in pieces as {pieces}, whole as {whole}");
     }
 
     private static SipFuzzVerdict CheckRefused(SipParseResult result)
