@@ -116,6 +116,21 @@ public sealed class SipTransportTcpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stream_HeadersNeverEndingPastTheLimit_Answered513AndConnectionClosed()
+    {
+        using TcpPeer phone = await TcpPeer.ConnectAsync(Server);
+        string headers = Options("endless", "TCP").Replace("Content-Length: 0\r\n\r\n", "X-Padding: ", StringComparison.Ordinal);
+
+        await phone.WriteAsync([.. Bytes(headers), .. Enumerable.Repeat((byte)'a', 17 * 1024)]);
+
+        SipResponse response = Assert.IsType<SipResponse>(await phone.ReadMessageAsync());
+        Assert.Equal(SipStatusCodes.MessageTooLarge, response.StatusCode);
+        Assert.Equal("endless", response.CallId);
+        Assert.True(await phone.WaitForCloseAsync());
+        Assert.False(_inbox.TryTake(out _));
+    }
+
+    [Fact]
     public async Task Stream_KeepAlivePing_AnsweredWithPongAndMessagesStillFlow()
     {
         using TcpPeer phone = await TcpPeer.ConnectAsync(Server);
