@@ -69,7 +69,7 @@ public sealed class SipServer : IAsyncDisposable
             (message, remote, local) => message is SipRequest && !flood.Admit(remote.EndPoint.Address)
                 ? ValueTask.CompletedTask
                 : DeliverAsync(layerReady.Task, message, remote, local),
-            time, loggers.CreateLogger<SipTransport>());
+            time, loggers.CreateLogger<SipTransport>(), options.Tcp.TransportOptions);
         var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints);
         var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
             accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>());

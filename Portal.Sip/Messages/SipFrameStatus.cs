@@ -1,6 +1,6 @@
 namespace Portal.Sip.Messages;
 
-/// <summary>What <see cref="SipMessageFramer.Find"/> found at the start of a stream buffer.</summary>
+/// <summary>What <see cref="SipMessageFramer.Next"/> found at the start of a stream buffer.</summary>
 public enum SipFrameStatus
 {
     /// <summary>Not enough bytes yet for a whole message: read more and try again.</summary>

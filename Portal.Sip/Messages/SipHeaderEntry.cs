@@ -26,6 +26,12 @@ internal struct SipHeaderEntry
 
     public readonly string? Value => Data as string ?? (Data as ParsedValue)?.Value;
 
+    /// <summary>
+    /// True for a line read from a message, whose value is still the range <see cref="Start"/> and
+    /// <see cref="Length"/> of its source however often it was read; false for a line a program set (Start -1).
+    /// </summary>
+    public readonly bool IsFromSource => Start >= 0;
+
     /// <summary>A line's value together with its cached typed view.</summary>
     internal sealed class ParsedValue(string value, object view)
     {

@@ -187,11 +187,14 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>
         return ref _entries[index];
     }
 
-    /// <summary>The raw wire bytes of a line's value when it was parsed, unfolded, and not changed since.</summary>
+    /// <summary>
+    /// The raw wire bytes of a line's value when it was parsed, unfolded, and not changed since, whether or not it
+    /// was read: writing a message must not depend on what was read of it (bytes that are not UTF-8 read as U+FFFD).
+    /// </summary>
     internal bool TryGetRawValue(int index, out ReadOnlySpan<byte> raw)
     {
         ref SipHeaderEntry e = ref EntryAt(index);
-        if (e.Data is null && !e.Folded)
+        if (e.IsFromSource && !e.Folded)
         {
             raw = _source.Span.Slice(e.Start, e.Length);
             return true;
@@ -311,6 +314,6 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>
             throw new ArgumentException($"The value of {name} may not contain CR or LF.", nameof(value));
         }
 
-        return new SipHeaderEntry { Name = SipHeaderNames.Canonicalize(name), Data = value.Trim(' ', '\t') };
+        return new SipHeaderEntry { Name = SipHeaderNames.Canonicalize(name), Data = value.Trim(' ', '\t'), Start = -1 };
     }
 }

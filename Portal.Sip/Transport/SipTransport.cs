@@ -69,6 +69,8 @@ public sealed class SipTransport : ISipMessageSender, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxMessageSize, 1024, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxMessageSize, SipMessageParser.MaxMessageSize, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.TcpIdleTimeout, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxTcpConnectionsPerAddress, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxTcpConnections, 1, nameof(options));
 
         SipEndPoint[] locals = new SipEndPoint[listen.Count];
         List<UdpChannel> udp = [];

@@ -18,6 +18,9 @@ internal sealed class TcpConnection
     private const int InitialBuffer = 8192;
     private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(1);
 
+    /// <summary>The answer to a CRLFCRLF ping (RFC 5626 §4.4.1).</summary>
+    private static readonly ReadOnlyMemory<byte> Pong = "\r\n"u8.ToArray();
+
     private readonly Socket _socket;
     private readonly TimeProvider _time;
     private readonly SipTransportOptions _options;
@@ -126,6 +129,7 @@ internal sealed class TcpConnection
     private async Task<string> ReadLoopAsync(MessageIntake intake)
     {
         int max = _options.MaxMessageSize;
+        SipMessageFramer framer = new(max);
         byte[] buffer = new byte[Math.Min(InitialBuffer, max)];
         int count = 0;
         CancellationToken closing = _closing.Token;
@@ -148,7 +152,7 @@ internal sealed class TcpConnection
             int consumed = 0;
             while (true)
             {
-                SipFrame frame = SipMessageFramer.Find(buffer.AsSpan(consumed, count - consumed), max);
+                SipFrame frame = framer.Next(buffer.AsSpan(consumed, count - consumed));
                 if (frame.Status == SipFrameStatus.NeedMoreData && count - consumed >= max)
                 {
                     frame = new SipFrame(SipFrameStatus.Invalid, 0, "Message too large");
@@ -170,7 +174,7 @@ internal sealed class TcpConnection
                 {
                     if (frame.IsPing)
                     {
-                        await SendAsync("\r\n"u8.ToArray(), closing);
+                        await SendAsync(Pong, closing);
                     }
                 }
                 else if (await intake.ReceiveAsync(buffer.AsMemory(consumed, frame.Length), Remote, Local) is { } refusal)
@@ -181,8 +185,12 @@ internal sealed class TcpConnection
                 consumed += frame.Length;
             }
 
-            buffer.AsSpan(consumed, count - consumed).CopyTo(buffer);
-            count -= consumed;
+            // Only a frame's leftover moves, once per frame: a trickled message is never copied byte by byte.
+            if (consumed > 0)
+            {
+                buffer.AsSpan(consumed, count - consumed).CopyTo(buffer);
+                count -= consumed;
+            }
         }
     }
 

@@ -10,7 +10,8 @@ namespace Portal.Sip.Transport;
 /// <summary>
 /// The open TCP connections, accepted or opened, by the peer's address and port. A response finds the
 /// connection its request came on here (RFC 3261 §18.2.2); a request reuses an open connection to its
-/// destination or opens one (§18.1.1). Closed connections leave the table at once.
+/// destination or opens one (§18.1.1). Closed connections leave the table at once. Accepted connections take a
+/// slot of <see cref="TcpAdmission"/> first; one past its caps is closed before anything is read from it.
 /// </summary>
 internal sealed class TcpConnectionTable(
     MessageIntake intake,
@@ -21,6 +22,7 @@ internal sealed class TcpConnectionTable(
 {
     private readonly ConcurrentDictionary<IPEndPoint, TcpConnection> _connections = new();
     private readonly ConcurrentDictionary<TcpConnection, Task> _running = new();
+    private readonly TcpAdmission _admission = new(options, time, logger);
     private int _disposed;
 
     public int Count => _connections.Count;
@@ -31,8 +33,40 @@ internal sealed class TcpConnectionTable(
     /// <summary>Takes over an accepted socket and starts reading it.</summary>
     public void Accept(Socket socket, SipEndPoint local)
     {
-        socket.NoDelay = true;
-        Register(new TcpConnection(socket, local, time, options, logger));
+        IPAddress address;
+        try
+        {
+            address = ((IPEndPoint)socket.RemoteEndPoint!).Address;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        if (!_admission.TryAdmit(address))
+        {
+            // Reset rather than close gracefully: nothing was read, and no TIME_WAIT is left on this side.
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Dispose();
+            return;
+        }
+
+        TcpConnection connection;
+        try
+        {
+            socket.NoDelay = true;
+            connection = new TcpConnection(socket, local, time, options, logger);
+        }
+        catch
+        {
+            _admission.Release(address);
+            socket.Dispose();
+            throw;
+        }
+
+        connection.Closed += _ => _admission.Release(address);
+        Register(connection);
     }
 
     public async ValueTask<TcpConnection> GetOrConnectAsync(IPEndPoint remote, CancellationToken cancellationToken)

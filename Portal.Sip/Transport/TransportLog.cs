@@ -1,3 +1,5 @@
+using System.Net;
+
 using Microsoft.Extensions.Logging;
 
 using Portal.Sip.Messages;
@@ -33,4 +35,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Accept failed on {Local}; the loop goes on")]
     public static partial void AcceptError(ILogger logger, SipEndPoint local, Exception exception);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Refused a TCP connection from {Address}: {Reason}; further refusals of this address are not logged for {WindowSeconds} s")]
+    public static partial void ConnectionRefused(ILogger logger, IPAddress address, string reason, int windowSeconds);
 }

@@ -29,6 +29,25 @@ public sealed class SipMessageSerializationTests
     }
 
     [Fact]
+    public void ToBytes_ValueNotUtf8ReadBeforeWriting_WrittenAsReceivedAndStable()
+    {
+        // Found by the parser fuzz test: reading a value used to switch its writing from the received bytes to
+        // the decoded text (U+FFFD for the stray byte), so serialise → parse → serialise changed the bytes.
+        byte[] wire = [.. Encoding.ASCII.GetBytes("OPTIONS sip:user@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\n"
+            + "Max-Forwards: 70\r\nTo: sip:user@example.com\r\nFrom: sip:caller@example.org;tag=1\r\nCall-ID: a\r\nCSeq: 1 OPTIONS\r\n"
+            + "Accept: application/sd"), 0x97, .. "\r\nContent-Length: 0\r\n\r\n"u8];
+        SipMessage message = SipMessageParser.Parse(wire).Message!;
+
+        Assert.Equal("application/sd\uFFFD", message.Headers["Accept"]);
+        byte[] written = message.ToBytes();
+        SipMessage again = SipMessageParser.Parse(written).Message!;
+        _ = again.Headers["Accept"];
+
+        Assert.Equal(wire, written);
+        Assert.Equal(written, again.ToBytes());
+    }
+
+    [Fact]
     public void ToBytes_CompactAndFoldedInput_WritesCanonicalLines()
     {
         SipMessage message = TortureMessages.ParseMessage("wsinv");

@@ -24,7 +24,8 @@ public sealed class SipTransportTcpTests : IAsyncLifetime
             _inbox.OnMessage,
             TimeProvider.System,
             NullLogger.Instance,
-            new SipTransportOptions { MaxMessageSize = 16 * 1024 });
+            // Every test phone connects from 127.0.0.1: let a hundred of them in.
+            new SipTransportOptions { MaxMessageSize = 16 * 1024, MaxTcpConnectionsPerAddress = 200 });
         return Task.CompletedTask;
     }
 
@@ -110,6 +111,21 @@ public sealed class SipTransportTcpTests : IAsyncLifetime
         SipResponse response = Assert.IsType<SipResponse>(await phone.ReadMessageAsync());
         Assert.Equal(SipStatusCodes.MessageTooLarge, response.StatusCode);
         Assert.Equal("huge", response.CallId);
+        Assert.True(await phone.WaitForCloseAsync());
+        Assert.False(_inbox.TryTake(out _));
+    }
+
+    [Fact]
+    public async Task Stream_HeadersNeverEndingPastTheLimit_Answered513AndConnectionClosed()
+    {
+        using TcpPeer phone = await TcpPeer.ConnectAsync(Server);
+        string headers = Options("endless", "TCP").Replace("Content-Length: 0\r\n\r\n", "X-Padding: ", StringComparison.Ordinal);
+
+        await phone.WriteAsync([.. Bytes(headers), .. Enumerable.Repeat((byte)'a', 17 * 1024)]);
+
+        SipResponse response = Assert.IsType<SipResponse>(await phone.ReadMessageAsync());
+        Assert.Equal(SipStatusCodes.MessageTooLarge, response.StatusCode);
+        Assert.Equal("endless", response.CallId);
         Assert.True(await phone.WaitForCloseAsync());
         Assert.False(_inbox.TryTake(out _));
     }

@@ -21,9 +21,15 @@ internal sealed class TcpPeer : IDisposable
 
     public SipEndPoint AsSipEndPoint => new(SipTransportProtocol.Tcp, LocalEndPoint);
 
-    public static async Task<TcpPeer> ConnectAsync(IPEndPoint server)
+    /// <summary>Connects, from <paramref name="from"/> when given (any 127.x.y.z address works on loopback).</summary>
+    public static async Task<TcpPeer> ConnectAsync(IPEndPoint server, IPAddress? from = null)
     {
         Socket socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         using CancellationTokenSource timeout = new(Patience);
         await socket.ConnectAsync(server, timeout.Token);
         return new TcpPeer(socket);
