@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 using Portal.Sip.Auth;
 using Portal.Sip.Dialogs;
-using Portal.Sip.Hosting;
+using Portal.Sip.Transport;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
 
