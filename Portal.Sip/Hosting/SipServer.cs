@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Portal.Sip.Auth;
 using Portal.Sip.Calls;
 using Portal.Sip.Dialogs;
+using Portal.Sip.Dialplans;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
@@ -47,8 +48,11 @@ public sealed class SipServer : IAsyncDisposable
         ICallRecordSink records,
         TimeProvider time,
         ILoggerFactory loggers,
-        IProviderRegistrationStore? providerRegistrations = null)
+        IProviderRegistrationStore? providerRegistrations = null,
+        DialplanEvaluator? dialplanEvaluator = null)
     {
+        // Read before anything listens, so a bad Sip:DirectDial stops the start with its message.
+        var directDial = options.CreateDirectDialPolicy();
         var listen = ParseListen(options.Listen);
         var registrar = new SipRegistrar(bindings, time);
         var authenticator = new DigestAuthenticator(accounts, new DigestNonces(time), new AuthFailureLimiter(time), options.EffectiveRealm,
@@ -63,7 +67,8 @@ public sealed class SipServer : IAsyncDisposable
             time, loggers.CreateLogger<SipTransport>());
         var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints);
         var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
-            accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>());
+            accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
+            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial);
         var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>());
         var layer = new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>());
         calls.Attach(layer);
