@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Portal.Sip.Auth;
 using Portal.Sip.Calls;
+using Portal.Sip.Dialplans;
 using Portal.Sip.Hosting;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
@@ -19,6 +20,7 @@ public sealed partial class SipHostedService(
     IProviderRegistrationStore providerRegistrations,
     SipRegistrationEvents registrationEvents,
     ProviderStatusEvents providerStatusEvents,
+    DialplanEvaluator dialplanEvaluator,
     TimeProvider time,
     ILoggerFactory loggers,
     ILogger<SipHostedService> logger) : IHostedService, IAsyncDisposable
@@ -42,7 +44,8 @@ public sealed partial class SipHostedService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        server = SipServer.Start(options.Value, accounts, bindings, dialplans, providers, callRecords, time, loggers, providerRegistrations);
+        server = SipServer.Start(options.Value, accounts, bindings, dialplans, providers, callRecords, time, loggers, providerRegistrations,
+            dialplanEvaluator);
         server.Registrar.BindingsChanged += registrationEvents.Publish;
         if (server.ProviderRegistrations is { } registrationClient)
         {
