@@ -196,18 +196,23 @@ public sealed partial class DialplanService(
     /// <summary>Why a call would fail this direct leg: the policy refuses the address it resolves to, or it does not resolve.</summary>
     private async Task<string?> DirectLegRefusalAsync(DirectRoute direct, CancellationToken cancellationToken)
     {
-        if (directDial.RefusalForWrittenHost(direct.Uri.Host) is { } written)
+        if (!directDial.Enabled)
         {
-            return written;
+            return DirectDialPolicy.DisabledRefusal;
         }
 
         using var lookup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         lookup.CancelAfter(LookupTimeout);
         try
         {
-            return await SipDestinationResolver.ResolveAsync(direct.Uri, lookup.Token) is { } destination
-                ? directDial.Refusal(destination.EndPoint.Address) is { } refusal ? $"{refusal} ({direct.Uri.Host} is {destination.EndPoint.Address})" : null
-                : $"Not Found - {direct.Uri.Host} does not resolve";
+            if (await SipDestinationResolver.ResolveAsync(direct.Uri, lookup.Token) is not { } destination)
+            {
+                return $"Not Found - {direct.Uri.Host} does not resolve";
+            }
+
+            var address = destination.EndPoint.Address;
+            var named = System.Net.IPAddress.TryParse(direct.Uri.Host.Trim('[', ']'), out _) ? "" : $" ({direct.Uri.Host} is {address})";
+            return directDial.Refusal(address) is { } refusal ? refusal + named : null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
