@@ -210,9 +210,9 @@ public sealed partial class DialplanService(
                 return $"Not Found - {direct.Uri.Host} does not resolve";
             }
 
-            var address = destination.EndPoint.Address;
-            var named = System.Net.IPAddress.TryParse(direct.Uri.Host.Trim('[', ']'), out _) ? "" : $" ({direct.Uri.Host} is {address})";
-            return directDial.Refusal(address) is { } refusal ? refusal + named : null;
+            // The address itself is not shown: it would tell any user what internal names resolve to.
+            var named = System.Net.IPAddress.TryParse(direct.Uri.Host.Trim('[', ']'), out _) ? "" : $" ({direct.Uri.Host} resolves into a denied network)";
+            return directDial.Refusal(destination.EndPoint.Address) is { } refusal ? refusal + named : null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -35,7 +35,7 @@ public sealed class DialplanServiceTestPanelTests : IAsyncLifetime
 
     [Theory]
     [InlineData("app@127.0.0.1:5080", "Forbidden - direct dialling to this network is not allowed")]
-    [InlineData("app@localhost:5080", "localhost is 127.0.0.1")]
+    [InlineData("app@localhost:5080", "localhost resolves into a denied network")]
     public async Task TestAsync_DirectLegToAnInwardAddress_SaysACallWouldFailIt(string dialString, string expected)
     {
         var result = await Service.TestAsync(alice, $"when \"1\" then sys.Dial(\"{dialString}\")", "1", null);
