@@ -23,6 +23,12 @@ internal static partial class CallLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Number} dialplan warning: {Warning}")]
     public static partial void DialplanWarning(ILogger logger, long number, string warning);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Number}: the dialplan of owner {Owner} was stopped: {Message}")]
+    public static partial void DialplanOverBudget(ILogger logger, long number, string owner, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Number} refused: owner {Owner} already has {Limit} dialplan evaluations running")]
+    public static partial void DialplanBusy(ILogger logger, long number, string owner, int limit);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dialplan {Dialplan} of owner {Owner} cannot be used: {Problem}")]
     public static partial void DialplanUnusable(ILogger logger, string dialplan, string owner, string problem);
 

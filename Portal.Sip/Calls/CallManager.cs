@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 
 using Portal.Sip.Auth;
 using Portal.Sip.Dialogs;
+using Portal.Sip.Dialplans;
 using Portal.Sip.Transport;
 using Portal.Sip.Messages;
 using Portal.Sip.Registrar;
@@ -45,9 +46,13 @@ public sealed class CallManager
         ICallRecordSink records,
         CallLimits limits,
         TimeProvider time,
-        ILogger<CallManager> logger)
+        ILogger<CallManager> logger,
+        DialplanEvaluator? dialplanEvaluator = null,
+        DirectDialPolicy? directDial = null)
     {
-        _environment = new CallEnvironment(addresses, domains, hostedDomains, accounts, bindings, records, limits, time, logger);
+        // Both default to the secure settings: the limits' dialplan budget, and the default denied networks.
+        _environment = new CallEnvironment(addresses, domains, hostedDomains, accounts, bindings, records, limits,
+            dialplanEvaluator ?? new DialplanEvaluator(limits.DialplanRunTime, 2, time), directDial ?? DirectDialPolicy.Default, time, logger);
         _router = new InviteRouter(authenticator, _environment);
         DialplanCache cache = new(dialplans);
         CallDialer dialer = new(_environment, new DialTargetResolver(_environment, providers));

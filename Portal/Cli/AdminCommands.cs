@@ -97,8 +97,14 @@ internal sealed class AdminCommands(IServiceProvider services, TextWriter output
             var source = await File.ReadAllTextAsync(path.FullName, ct);
             try
             {
-                var saved = await scope.GetRequiredService<DialplanService>().SetAsync(caller, result.GetValue(name)!, source, ct);
+                var dialplans = scope.GetRequiredService<DialplanService>();
+                var saved = await dialplans.SetAsync(caller, result.GetValue(name)!, source, ct);
                 await output.WriteLineAsync($"Saved dialplan {saved.Name} for {caller.UserName} (version {saved.Version}).");
+                // Saved all the same: the direct-dialling policy is the admin's and may change.
+                foreach (var warning in (await dialplans.CheckAsync(caller, source, ct)).Warnings)
+                {
+                    await error.WriteLineAsync($"{path.Name}:{warning}");
+                }
             }
             catch (DialplanInvalidException ex)
             {

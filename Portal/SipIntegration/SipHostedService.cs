@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Portal.Sip.Calls;
+using Portal.Sip.Dialplans;
 using Portal.Sip.Hosting;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
@@ -17,6 +18,7 @@ public sealed partial class SipHostedService(
     IProviderRegistrationStore providerRegistrations,
     SipRegistrationEvents registrationEvents,
     ProviderStatusEvents providerStatusEvents,
+    DialplanEvaluator dialplanEvaluator,
     TimeProvider time,
     ILoggerFactory loggers,
     ILogger<SipHostedService> logger) : IHostedService, IAsyncDisposable
@@ -42,7 +44,8 @@ public sealed partial class SipHostedService(
     {
         // The directory is read whole before the first packet, so no request waits on the database for it.
         await directory.LoadAsync(cancellationToken);
-        server = SipServer.Start(options.Value, directory, bindings, directory, directory, callRecords, time, loggers, providerRegistrations);
+        server = SipServer.Start(options.Value, directory, bindings, directory, directory, callRecords, time, loggers, providerRegistrations,
+            dialplanEvaluator);
         server.Registrar.BindingsChanged += registrationEvents.Publish;
         if (server.ProviderRegistrations is { } registrationClient)
         {

@@ -91,6 +91,21 @@ public sealed class AdminCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DialplanSet_LegToAPrivateAddress_SavesAndPrintsALineColumnWarning()
+    {
+        await RunAsync("user", "add", "alice", "--email", "alice@example.test", "--password", "alice-password");
+        var file = Path.Combine(Path.GetTempPath(), $"pbx-{Guid.NewGuid():N}.rules");
+        await File.WriteAllTextAsync(file, "when /^1$/ then sys.Dial(\"pbx@192.168.1.20\")\n");
+
+        var result = await RunAsync("dialplan", "set", "alice", "default", "--file", file);
+
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("version 1", result.Out);
+        Assert.Contains($"{Path.GetFileName(file)}:1:31: warning: This service refuses this leg (Forbidden - direct dialling to this network is not allowed)", result.Err);
+        File.Delete(file);
+    }
+
+    [Fact]
     public async Task CallsList_PrintsCallsStillInProgressOnly()
     {
         var alice = await host.CreateUserAsync("alice");
