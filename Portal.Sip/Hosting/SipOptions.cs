@@ -43,6 +43,15 @@ public sealed class SipOptions
     /// <summary>The longest a dialplan may take to decide a call before the caller gets 500.</summary>
     public int DialplanRunTimeMilliseconds { get; set; } = 2000;
 
+    /// <summary>Transfers (API, portal or REFER) one call may start; the next is refused (DESIGN §10).</summary>
+    public int MaxTransfersPerCall { get; set; } = CallLimits.DefaultMaxTransfersPerCall;
+
+    /// <summary>Calls an owner's configuration may start per hour (0 unlimited) unless an admin set the owner's own (DESIGN §10).</summary>
+    public int MaxCallsPerHourPerOwner { get; set; } = CallLimits.DefaultMaxCallsPerHour;
+
+    /// <summary>Calls an owner's configuration may start per day (0 unlimited) unless an admin set the owner's own (DESIGN §10).</summary>
+    public int MaxCallsPerDayPerOwner { get; set; } = CallLimits.DefaultMaxCallsPerDay;
+
     /// <summary>How often (seconds) the providers to register are re-read, so a change takes effect.</summary>
     public int ProviderScanSeconds { get; set; } = 15;
 
@@ -56,5 +65,8 @@ public sealed class SipOptions
         Math.Max(1, MaxConcurrentCallsPerOwner),
         TimeSpan.FromSeconds(Math.Clamp(DefaultRingSeconds, 1, 600)),
         TimeSpan.FromSeconds(Math.Clamp(DefaultMaxCallSeconds, 1, 86_400)),
-        TimeSpan.FromMilliseconds(Math.Clamp(DialplanRunTimeMilliseconds, 50, 60_000)));
+        TimeSpan.FromMilliseconds(Math.Clamp(DialplanRunTimeMilliseconds, 50, 60_000)),
+        Math.Clamp(MaxTransfersPerCall, 1, 1000),
+        Math.Max(0, MaxCallsPerHourPerOwner),
+        Math.Max(0, MaxCallsPerDayPerOwner));
 }

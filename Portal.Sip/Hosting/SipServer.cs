@@ -47,7 +47,9 @@ public sealed class SipServer : IAsyncDisposable
         ICallRecordSink records,
         TimeProvider time,
         ILoggerFactory loggers,
-        IProviderRegistrationStore? providerRegistrations = null)
+        IProviderRegistrationStore? providerRegistrations = null,
+        ITransferRateLimit? transferRateLimit = null,
+        ICallStartHistory? callStarts = null)
     {
         var listen = ParseListen(options.Listen);
         var registrar = new SipRegistrar(bindings, time);
@@ -63,7 +65,8 @@ public sealed class SipServer : IAsyncDisposable
             time, loggers.CreateLogger<SipTransport>());
         var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints);
         var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
-            accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>());
+            accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
+            transferRateLimit, callStarts);
         var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>());
         var layer = new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>());
         calls.Attach(layer);
