@@ -13,7 +13,8 @@ public sealed class EfSipAccountDirectory(IDbContextFactory<PortalDbContext> dbF
         return await db.SipAccounts.AsNoTracking()
             .Where(a => a.Username == username)
             .Select(a => new SipAccountCredentials(a.Id, a.Username, a.OwnerId, a.Owner!.UserName!, a.Realm, a.Ha1Md5, a.Ha1Sha256,
-                a.IsDisabled, a.Owner.IsSuspended, a.IsIncomingOnly, a.OutDialplanName, a.InDialplanName, a.Owner.MaxConcurrentCalls))
+                a.IsDisabled, a.Owner.IsSuspended, a.IsIncomingOnly, a.OutDialplanName, a.InDialplanName, a.Owner.MaxConcurrentCalls,
+                a.CallersMayTransfer, a.Owner.MaxCallsPerHour, a.Owner.MaxCallsPerDay))
             .SingleOrDefaultAsync(cancellationToken);
     }
 }

@@ -17,6 +17,8 @@ public sealed partial class SipHostedService(
     IProviderDirectory providers,
     ICallRecordSink callRecords,
     IProviderRegistrationStore providerRegistrations,
+    ITransferRateLimit transferRateLimit,
+    ICallStartHistory callStarts,
     SipRegistrationEvents registrationEvents,
     ProviderStatusEvents providerStatusEvents,
     TimeProvider time,
@@ -42,7 +44,8 @@ public sealed partial class SipHostedService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        server = SipServer.Start(options.Value, accounts, bindings, dialplans, providers, callRecords, time, loggers, providerRegistrations);
+        server = SipServer.Start(options.Value, accounts, bindings, dialplans, providers, callRecords, time, loggers, providerRegistrations,
+            transferRateLimit, callStarts);
         server.Registrar.BindingsChanged += registrationEvents.Publish;
         if (server.ProviderRegistrations is { } registrationClient)
         {

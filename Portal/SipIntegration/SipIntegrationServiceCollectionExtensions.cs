@@ -16,6 +16,8 @@ public static class SipIntegrationServiceCollectionExtensions
         services.AddSingleton<IDialplanSource, EfDialplanSource>();
         services.AddSingleton<IProviderDirectory, EfProviderDirectory>();
         services.AddSingleton<ICallRecordSink, EfCallRecordSink>();
+        services.AddSingleton<ICallStartHistory, EfCallStartHistory>();
+        services.AddSingleton<ITransferRateLimit>(sp => sp.GetRequiredService<Api.CallManagerRateLimits>());
         services.AddSingleton<IProviderRegistrationStore, EfProviderRegistrationStore>();
         services.AddSingleton<SipHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<SipHostedService>());
