@@ -57,7 +57,7 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
             {
                 TransferStartOutcome.AlreadyTransferring => "another transfer of this call is still in progress",
                 TransferStartOutcome.TooManyTransfers =>
-                    $"this call has had {environment.Limits.MaxTransfersPerCall} transfers, the most one call may have",
+                    $"this call has had {environment.Limits.MaxTransfersPerCall} {(environment.Limits.MaxTransfersPerCall == 1 ? "transfer" : "transfers")}, the most one call may have",
                 _ => "the call is not answered",
             });
         }
