@@ -58,4 +58,13 @@ internal static partial class CallLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Number}: the remaining party refused the re-INVITE after transfer {Transfer}: {Status} {Reason}")]
     public static partial void TransferReinviteRefused(ILogger logger, long number, string transfer, int status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP refused from {Address}: {Action} for {Owner}: {Reason}")]
+    public static partial void Refused(ILogger logger, string address, string action, string owner, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auditing a refusal ({Action} for {Owner}) failed")]
+    public static partial void RefusalAuditFailed(ILogger logger, Exception exception, string action, string owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the earlier calls of owner {Owner} for the velocity limits failed; counting from zero")]
+    public static partial void VelocitySeedFailed(ILogger logger, Exception exception, string owner);
 }

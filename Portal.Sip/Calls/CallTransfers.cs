@@ -53,9 +53,13 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
         if (transfer is null)
         {
             Observe(providerNames);
-            return TransferStartResult.Refused(refusal, refusal == TransferStartOutcome.AlreadyTransferring
-                ? "another transfer of this call is still in progress"
-                : "the call is not answered");
+            return TransferStartResult.Refused(refusal, refusal switch
+            {
+                TransferStartOutcome.AlreadyTransferring => "another transfer of this call is still in progress",
+                TransferStartOutcome.TooManyTransfers =>
+                    $"this call has had {environment.Limits.MaxTransfersPerCall} {(environment.Limits.MaxTransfersPerCall == 1 ? "transfer" : "transfers")}, the most one call may have",
+                _ => "the call is not answered",
+            });
         }
 
         _transfers[id] = transfer;

@@ -100,7 +100,7 @@ internal sealed class DialTargetResolver(CallEnvironment environment, IProviderD
                 && SipEndPoint.TryParse(binding.ReceivedFrom, out SipEndPoint flow))
             {
                 // The INVITE goes to the flow the REGISTER came on, so phones behind NAT are reached (RFC 5626 §5.3).
-                targets.Add(new DialTarget(contact, to, flow, leg.Options, $"{account.Username} at {binding.ContactUri}"));
+                targets.Add(new DialTarget(contact, to, flow, leg.Options, $"{account.Username} at {binding.ContactUri}", LocalAccount: account));
             }
         }
 

@@ -55,6 +55,15 @@ public sealed class SipOptions
     /// <summary>Legs to hosts that are neither local nor a provider (DESIGN §10).</summary>
     public DirectDialOptions DirectDial { get; set; } = new();
 
+    /// <summary>Transfers (API, portal or REFER) one call may start; the next is refused (DESIGN §10).</summary>
+    public int MaxTransfersPerCall { get; set; } = CallLimits.DefaultMaxTransfersPerCall;
+
+    /// <summary>Calls an owner's configuration may start per hour (0 unlimited) unless an admin set the owner's own (DESIGN §10).</summary>
+    public int MaxCallsPerHourPerOwner { get; set; } = CallLimits.DefaultMaxCallsPerHour;
+
+    /// <summary>Calls an owner's configuration may start per day (0 unlimited) unless an admin set the owner's own (DESIGN §10).</summary>
+    public int MaxCallsPerDayPerOwner { get; set; } = CallLimits.DefaultMaxCallsPerDay;
+
     /// <summary>How often (seconds) the providers to register are re-read, so a change takes effect.</summary>
     public int ProviderScanSeconds { get; set; } = 15;
 
@@ -81,7 +90,10 @@ public sealed class SipOptions
         Math.Max(1, MaxConcurrentCallsPerOwner),
         TimeSpan.FromSeconds(Math.Clamp(DefaultRingSeconds, 1, 600)),
         TimeSpan.FromSeconds(Math.Clamp(DefaultMaxCallSeconds, 1, 86_400)),
-        TimeSpan.FromMilliseconds(Math.Clamp(DialplanRunTimeMilliseconds, 10, 10_000)));
+        TimeSpan.FromMilliseconds(Math.Clamp(DialplanRunTimeMilliseconds, 10, 10_000)),
+        Math.Clamp(MaxTransfersPerCall, 1, 1000),
+        Math.Max(0, MaxCallsPerHourPerOwner),
+        Math.Max(0, MaxCallsPerDayPerOwner));
 
     /// <summary>The dialplan budget and per-owner limit, as one evaluator to share between the calls and the portal.</summary>
     public DialplanEvaluator CreateDialplanEvaluator(TimeProvider time) =>

@@ -51,7 +51,9 @@ public sealed class SipServer : IAsyncDisposable
         TimeProvider time,
         ILoggerFactory loggers,
         IProviderRegistrationStore? providerRegistrations = null,
-        DialplanEvaluator? dialplanEvaluator = null)
+        DialplanEvaluator? dialplanEvaluator = null,
+        ITransferRateLimit? transferRateLimit = null,
+        ICallStartHistory? callStarts = null)
     {
         // Read before anything listens, so a bad Sip:DirectDial stops the start with its message.
         var directDial = options.CreateDirectDialPolicy();
@@ -77,7 +79,7 @@ public sealed class SipServer : IAsyncDisposable
         var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints);
         var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
             accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
-            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial);
+            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts);
         var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>());
         var layer = new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>());
         calls.Attach(layer);

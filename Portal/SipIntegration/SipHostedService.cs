@@ -16,6 +16,8 @@ public sealed partial class SipHostedService(
     ISipBindingStore bindings,
     ICallRecordSink callRecords,
     IProviderRegistrationStore providerRegistrations,
+    ITransferRateLimit transferRateLimit,
+    ICallStartHistory callStarts,
     SipRegistrationEvents registrationEvents,
     ProviderStatusEvents providerStatusEvents,
     DialplanEvaluator dialplanEvaluator,
@@ -45,7 +47,7 @@ public sealed partial class SipHostedService(
         // The directory is read whole before the first packet, so no request waits on the database for it.
         await directory.LoadAsync(cancellationToken);
         server = SipServer.Start(options.Value, directory, bindings, directory, directory, callRecords, time, loggers, providerRegistrations,
-            dialplanEvaluator);
+            dialplanEvaluator, transferRateLimit, callStarts);
         server.Registrar.BindingsChanged += registrationEvents.Publish;
         if (server.ProviderRegistrations is { } registrationClient)
         {

@@ -51,6 +51,22 @@ public sealed class AdminCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SipAccountAdd_WithCallersMayTransfer_SetsTheSwitch_WithoutIt_ItStaysOff()
+    {
+        Assert.Equal(0, (await RunAsync("user", "add", "alice", "--email", "alice@example.test", "--password", "alice-password")).Exit);
+
+        var open = await RunAsync("sip-account", "add", "alice", "alice-front", "--password", "s3cret", "--callers-may-transfer");
+        var closed = await RunAsync("sip-account", "add", "alice", "alice-desk", "--password", "s3cret");
+
+        Assert.Equal((0, 0), (open.Exit, closed.Exit));
+        Assert.Contains("its callers may transfer its calls", open.Out);
+        var caller = new PortalCaller((await host.Get<Microsoft.AspNetCore.Identity.UserManager<Portal.Data.Entities.PortalUser>>()
+            .FindByNameAsync("alice"))!.Id, "alice", false);
+        var accounts = await host.Get<SipAccountService>().ListAsync(caller);
+        Assert.Equal([("alice-desk", false), ("alice-front", true)], accounts.Select(a => (a.Username, a.CallersMayTransfer)));
+    }
+
+    [Fact]
     public async Task UserAdd_BadUsername_ExplainsAndExitsNonZero()
     {
         var result = await RunAsync("user", "add", "A!", "--email", "x@example.test", "--password", "long-enough-1");
