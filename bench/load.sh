@@ -38,7 +38,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
+  if [ -n "${KEEP_WORK:-}" ]; then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -162,7 +162,13 @@ run_caller() {
 # in the -trace_stat file has fixed buckets only (-rtd_freq / ResponseTimeRepartition), too coarse for a p99.
 percentiles() {
   cat "$1"/*_rtt.csv 2>/dev/null | awk -F';' '$3 == 1 { print $2 }' | sort -n | awk '
-    { v[NR] = $1 } END { if (NR == 0) { print "- -"; exit } ; printf "%.1f %.1f\n", v[int(NR * 0.5) > 0 ? int(NR * 0.5) : 1], v[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1] }'
+    { v[NR] = $1 }
+    END {
+      if (NR == 0) { print "- -"; exit }
+      i50 = int(NR * 0.50); if (i50 < 1) i50 = 1
+      i99 = int(NR * 0.99); if (i99 < 1) i99 = 1
+      printf "%.1f %.1f\n", v[i50], v[i99]
+    }'
 }
 
 sweep_calls() {
