@@ -143,18 +143,20 @@ start_callee() {
   mkdir -p "$work/callee"
   (cd "$work/callee" && exec sipp -sf "$scenarios/load-callee.xml" -i 127.0.0.1 -p "$callee_port" -buff_size 4194304 \
     -trace_stat -stf stat.csv -fd 1 -nostdin < /dev/null > screen.txt 2>&1) &
-  pids+=("$!")
+  callee_pid=$!; pids+=("$callee_pid")
   sleep 1
-  kill -0 "$!" 2>/dev/null || { cat "$work/callee/screen.txt" >&2; echo "sipp callee did not start" >&2; exit 1; }
+  kill -0 "$callee_pid" 2>/dev/null || { cat "$work/callee/screen.txt" >&2; echo "sipp callee did not start" >&2; exit 1; }
 }
 
 # Runs one sipp caller to the end: run_caller <name> <rate> <calls> [extra sipp options]. Its files land in $work/<name>.
 run_caller() {
   local name="$1" rate="$2" calls="$3"; shift 3
   mkdir -p "$work/$name"
-  (cd "$work/$name" && sipp "127.0.0.1:$sip_port" -sf "$scenarios/load-caller.xml" -s bench -au alice -ap "$password" \
+  # Its CPU time (user + system seconds) goes to cpu.txt: with the callee's, it shows when sipp is the bottleneck.
+  local TIMEFORMAT='%U %S'
+  { time (cd "$work/$name" && sipp "127.0.0.1:$sip_port" -sf "$scenarios/load-caller.xml" -s bench -au alice -ap "$password" \
     -i 127.0.0.1 -p "$(free_port)" -r "$rate" -m "$calls" -l $((rate * 60 + calls)) -buff_size 4194304 -nostdin \
-    -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 "$@" < /dev/null > screen.txt 2>&1) || true
+    -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 "$@" < /dev/null > screen.txt 2>&1 || true) ; } 2> "$work/$name/cpu.txt"
 }
 
 # Call setup time: sipp 3.6 on Debian 12 writes every measured response time with -trace_rtt (one line per call:
@@ -176,28 +178,34 @@ sweep_calls() {
   run_caller warmup 500 "$warmup"
   [ "$(sipp_stat "$work/warmup/stat.csv" SuccessfulCall\(C\))" -gt 0 ] || { cat "$work/warmup/screen.txt" >&2; echo "no call got through in the warm-up" >&2; exit 1; }
   sleep 3
-  printf '%-8s %10s %8s %10s %12s %8s %9s %9s\n' target calls/s failed retrans cpu/call_ms rss_MB p50_ms p99_ms
+  # sipp_cpu: the sipp caller's and callee's CPU over the run, in % of one core (the machine has two, shared with
+  # the server); near 100 % each, sipp rather than the server sets the pace.
+  printf '%-8s %10s %8s %10s %12s %8s %9s %9s %9s\n' target calls/s failed retrans cpu/call_ms rss_MB p50_ms p99_ms sipp_cpu%
   local rate
   for rate in ${rates:-250 500 1000 1500 2000}; do
-    local callee_retrans_before callee_failed_before ticks_before ticks t0 t1 ok failed retrans p50 p99
+    local callee_ticks callee_retrans_before callee_failed_before ticks_before ticks t0 t1 ok failed retrans p50 p99
     callee_retrans_before=$(sipp_stat "$work/callee/stat.csv" Retransmissions\(C\))
     callee_failed_before=$(sipp_stat "$work/callee/stat.csv" FailedCall\(C\))
-    ticks_before=$(cpu_ticks) t0=$(date +%s.%N)
+    ticks_before=$(cpu_ticks) t0=$(date +%s.%N) callee_ticks=$(awk '{print $14 + $15}' "/proc/$callee_pid/stat")
     run_caller "rate-$rate" "$rate" $((rate * seconds))
     t1=$(date +%s.%N)
     ticks=$(( $(cpu_ticks) - ticks_before ))
+    callee_ticks=$(( $(awk '{print $14 + $15}' "/proc/$callee_pid/stat") - callee_ticks ))
     sleep 2   # the callee's statistics are written once a second
     ok=$(sipp_stat "$work/rate-$rate/stat.csv" SuccessfulCall\(C\))
     failed=$(( $(sipp_stat "$work/rate-$rate/stat.csv" FailedCall\(C\)) + $(sipp_stat "$work/callee/stat.csv" FailedCall\(C\)) - callee_failed_before ))
     retrans=$(( $(sipp_stat "$work/rate-$rate/stat.csv" Retransmissions\(C\)) + $(sipp_stat "$work/callee/stat.csv" Retransmissions\(C\)) - callee_retrans_before ))
     read -r p50 p99 < <(percentiles "$work/rate-$rate")
-    printf '%-8s %10s %8s %10s %12s %8s %9s %9s\n' "$rate" "$(awk -v n="$ok" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')" \
+    printf '%-8s %10s %8s %10s %12s %8s %9s %9s %9s\n' "$rate" "$(awk -v n="$ok" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')" \
       "$failed" "$retrans" "$(awk -v t="$ticks" -v hz="$hz" -v n="$ok" 'BEGIN { printf "%.3f", n ? t * 1000 / hz / n : 0 }')" \
-      "$(rss_mb)" "$p50" "$p99"
+      "$(rss_mb)" "$p50" "$p99" \
+      "$(awk -v c="$(cat "$work/rate-$rate/cpu.txt")" -v k="$callee_ticks" -v hz="$hz" -v a="$t0" -v b="$t1" \
+        'BEGIN { split(c, u, " "); printf "%.0f+%.0f", (u[1] + u[2]) * 100 / (b - a), k / hz * 100 / (b - a) }')"
   done
   echo "RSS after the sweep: $(rss_mb) MB"
+  local idle_ticks; idle_ticks=$(cpu_ticks)
   sleep 30
-  echo "RSS after 30 s idle: $(rss_mb) MB"
+  echo "RSS after 30 s idle: $(rss_mb) MB (CPU over those 30 s: $(( ($(cpu_ticks) - idle_ticks) * 1000 / hz )) ms)"
 }
 
 hold_calls() {
