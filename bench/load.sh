@@ -126,13 +126,13 @@ db, csv = sys.argv[1], sys.argv[2]
 con = sqlite3.connect(db)
 cols = [r[1] for r in con.execute("PRAGMA table_info(SipAccounts)") if r[1] != "Id"]
 row = dict(zip(cols, con.execute(f"SELECT {','.join(cols)} FROM SipAccounts WHERE Username='alice'").fetchone()))
-lines = ["SEQUENTIAL", "alice;alice-password-1"]
+lines = ["SEQUENTIAL", "alice;[authentication username=alice password=alice-password-1]"]
 for i in range(1, 1000):
     user, password = f"load{i:04d}", f"load-password-{i:04d}"
     a1 = f"{user}:{row['Realm']}:{password}".encode()
     row.update(Username=user, Ha1Md5=hashlib.md5(a1).hexdigest(), Ha1Sha256=hashlib.sha256(a1).hexdigest())
     con.execute(f"INSERT INTO SipAccounts ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", [row[c] for c in cols])
-    lines.append(f"{user};{password}")
+    lines.append(f"{user};[authentication username={user} password={password}]")
 con.commit()
 open(csv, "w").write("\n".join(lines) + "\n")
 PY
