@@ -236,7 +236,7 @@ hold_calls() {
 register_sweep() {
   local reg_port; reg_port="$(free_port)"
   printf '%-8s %10s %8s %10s %12s %8s\n' target reg/s failed retrans cpu/reg_ms rss_MB
-  local rate
+  local rate registered=0
   for rate in ${rates:-1000 2000 5000 10000}; do
     mkdir -p "$work/reg-$rate"
     local ticks_before t0 t1 ok
@@ -250,8 +250,10 @@ register_sweep() {
     printf '%-8s %10s %8s %10s %12s %8s\n' "$rate" "$(awk -v n="$ok" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')" \
       "$(sipp_stat "$work/reg-$rate/stat.csv" FailedCall\(C\))" "$(sipp_stat "$work/reg-$rate/stat.csv" Retransmissions\(C\))" \
       "$(awk -v t="$ticks" -v hz="$hz" -v n="$ok" 'BEGIN { printf "%.3f", n ? t * 1000 / hz / n : 0 }')" "$(rss_mb)"
-    [ "$ok" -gt 0 ] || { cat "$work/reg-$rate/screen.txt" >&2; echo "no registration succeeded" >&2; exit 1; }
+    registered=$((registered + ok))
   done
+  # A rate the service cannot take is a figure; no registration at any rate means the bench did not work.
+  [ "$registered" -gt 0 ] || { cat "$work/reg-$rate/screen.txt" >&2; echo "no registration succeeded" >&2; exit 1; }
 }
 
 if [ "$kamailio" = 1 ]; then start_kamailio; else start_portal; fi
