@@ -28,7 +28,7 @@ public sealed class ReferPolicyTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         factory.StartKestrel();
-        alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret");
+        alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret-pass");
         await using var scope = factory.Services.CreateAsyncScope();
         var dialplans = scope.ServiceProvider.GetRequiredService<DialplanService>();
         await dialplans.SetAsync(alice, "in", $"else sys.Dial(\"app@127.0.0.1:{voiceAppPort}[fu=xfer-#{{sys.CallNumber}}]\")");

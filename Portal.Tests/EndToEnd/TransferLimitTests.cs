@@ -27,7 +27,7 @@ public sealed class TransferLimitTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         http = new HttpClient { BaseAddress = factory.StartKestrel() };
-        alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret");
+        alice = await factory.CreateUserWithSipAccountAsync("alice", "alice", "s3cret-pass");
         await factory.UseOutDialplanAsync(alice, "alice", $"when /^232$/ then sys.Dial(\"app@127.0.0.1:{voiceAppPort}[fu=xfer-#{{sys.CallNumber}}]\")");
         await using var scope = factory.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DialplanService>().SetAsync(alice, "transfer", $"when /^(\\d+)$/ then sys.Dial(\"$1@127.0.0.1:{targetPort}\")");
@@ -45,7 +45,7 @@ public sealed class TransferLimitTests : IAsyncLifetime
     {
         await using var voiceApp = Sipp.StartUas("transfer-voice-app.xml", voiceAppPort);
         await using var target = Sipp.StartUas("call-uas-busy.xml", targetPort);
-        var caller = Sipp.RunAsync("call-uac-auth.xml", factory.SipPort, service: "232", authUser: "alice", authPassword: "s3cret",
+        var caller = Sipp.RunAsync("call-uac-auth.xml", factory.SipPort, service: "232", authUser: "alice", authPassword: "s3cret-pass",
             timeout: PeerTimeout, extra: ["-d", "3000"]);
         var calls = factory.Services.GetRequiredService<SipHostedService>().Calls;
         var call = await WaitForAnsweredCallAsync(calls);

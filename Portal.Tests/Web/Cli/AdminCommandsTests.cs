@@ -55,8 +55,8 @@ public sealed class AdminCommandsTests : IAsyncLifetime
     {
         Assert.Equal(0, (await RunAsync("user", "add", "alice", "--email", "alice@example.test", "--password", "alice-password")).Exit);
 
-        var open = await RunAsync("sip-account", "add", "alice", "alice-front", "--password", "s3cret", "--callers-may-transfer");
-        var closed = await RunAsync("sip-account", "add", "alice", "alice-desk", "--password", "s3cret");
+        var open = await RunAsync("sip-account", "add", "alice", "alice-front", "--password", "s3cret-pass", "--callers-may-transfer");
+        var closed = await RunAsync("sip-account", "add", "alice", "alice-desk", "--password", "s3cret-pass");
 
         Assert.Equal((0, 0), (open.Exit, closed.Exit));
         Assert.Contains("its callers may transfer its calls", open.Out);

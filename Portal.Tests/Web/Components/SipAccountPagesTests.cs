@@ -66,7 +66,7 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
     [Fact]
     public async Task Editor_CallersMayTransfer_IsOffByDefault_AndSavedWhenSwitchedOn()
     {
-        var created = await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "s3cret" });
+        var created = await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "s3cret-pass" });
         Assert.False(created.CallersMayTransfer);
         var cut = ctx.RenderWithProviders<SipAccountEditor>(p => p.Add(e => e.Id, created.Id));
         cut.WaitForAssertion(() => Assert.Equal("alice-desk", cut.Find("#sip-username").GetAttribute("value")));
@@ -82,8 +82,8 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
     [Fact]
     public async Task List_MarksTheAccountsWhoseCallersMayTransfer()
     {
-        await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-front", Password = "s3cret", CallersMayTransfer = true });
-        await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "s3cret" });
+        await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-front", Password = "s3cret-pass", CallersMayTransfer = true });
+        await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "s3cret-pass" });
 
         var cut = ctx.RenderWithProviders<SipAccountList>();
 
