@@ -50,7 +50,7 @@ public sealed class SipOptions
     public int DialplanRunTimeMilliseconds { get; set; } = 100;
 
     /// <summary>Dialplan evaluations one owner may have running at once (calls and the Test panel); the next call gets 486.</summary>
-    public int MaxDialplanEvaluationsPerOwner { get; set; } = 2;
+    public int MaxDialplanEvaluationsPerOwner { get; set; } = 1;
 
     /// <summary>Legs to hosts that are neither local nor a provider (DESIGN §10).</summary>
     public DirectDialOptions DirectDial { get; set; } = new();
