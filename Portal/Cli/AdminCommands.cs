@@ -170,6 +170,19 @@ internal sealed class AdminCommands(IServiceProvider services, TextWriter output
         return new Command("calls", "Calls in progress") { list };
     }
 
+    public Command DatabaseCommand()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Where to write the backup" };
+        var force = new Option<bool>("--force") { Description = "Replace the file if it exists" };
+        var backup = new Command("backup", "Copy the SQLite database to a file, safely while the server runs") { file, force };
+        backup.SetAction((result, ct) => RunAsync(async scope =>
+        {
+            var written = await scope.GetRequiredService<DatabaseBackup>().BackupAsync(result.GetValue(file)!.FullName, result.GetValue(force), ct);
+            await output.WriteLineAsync($"Backed up the database to {written} ({new FileInfo(written).Length:N0} bytes).");
+        }));
+        return new Command("db", "Database maintenance (restore: see the README)") { backup };
+    }
+
     private static string FormatDuration(TimeSpan duration) =>
         duration.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
 

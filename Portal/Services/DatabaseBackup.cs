@@ -1,0 +1,85 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+
+namespace Portal.Services;
+
+/// <summary>
+/// Online backups of the SQLite database with SQLite's backup API: the copy is a consistent snapshot taken under a
+/// read transaction, so the server keeps taking calls and writing records meanwhile (in WAL mode readers never block
+/// the writer), and every row committed before the backup began is in it.
+/// </summary>
+public sealed class DatabaseBackup(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    /// <summary>Copies the configured database to <paramref name="target"/>; returns the full path written.</summary>
+    public async Task<string> BackupAsync(string target, bool overwrite, CancellationToken cancellationToken = default)
+    {
+        var source = await SourceAsync(cancellationToken);
+        var path = Path.GetFullPath(target);
+        if (string.Equals(path, source.DataSource, StringComparison.Ordinal))
+        {
+            throw new PortalValidationException("file", "That is the database itself; choose another file.");
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw new PortalValidationException("file", $"{path} is a folder; give a file name.");
+        }
+
+        if (File.Exists(path) && !overwrite)
+        {
+            throw new PortalValidationException("file", $"{path} exists; add --force to replace it.");
+        }
+
+        var folder = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(folder))
+        {
+            throw new PortalValidationException("file", $"No such folder: {folder}");
+        }
+
+        // Written beside the target and moved into place once checked, so a failed backup never leaves a half file
+        // under the name a restore would use.
+        var partial = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
+        try
+        {
+            await using (var live = new SqliteConnection(source.ToString()))
+            await using (var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = partial, Pooling = false }.ToString()))
+            {
+                await live.OpenAsync(cancellationToken);
+                await copy.OpenAsync(cancellationToken);
+                live.BackupDatabase(copy);
+                await using var check = copy.CreateCommand();
+                check.CommandText = "PRAGMA quick_check";
+                if (await check.ExecuteScalarAsync(cancellationToken) is not "ok")
+                {
+                    throw new InvalidOperationException("The backup failed its integrity check.");
+                }
+            }
+
+            File.Move(partial, path, overwrite);
+            return path;
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+    }
+
+    private async Task<SqliteConnectionStringBuilder> SourceAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!db.Database.IsSqlite())
+        {
+            throw new PortalValidationException("", "db backup works on SQLite databases only; use the database's own tools (pg_dump for PostgreSQL).");
+        }
+
+        var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+        if (string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        {
+            throw new PortalValidationException("", "The database is in memory; there is no file to back up.");
+        }
+
+        builder.DataSource = Path.GetFullPath(builder.DataSource);
+        return builder;
+    }
+}
