@@ -88,6 +88,7 @@ public static class PortalServiceCollectionExtensions
         services.AddSingleton<CallManagerRateLimits>();
         services.AddSingleton<ProviderService>();
         services.AddSingleton<CallHistoryService>();
+        services.AddSingleton<AuditTrailService>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<LiveCallService>();
         services.AddSingleton<RegistrationService>();

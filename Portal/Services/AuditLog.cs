@@ -16,8 +16,8 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, TimeP
     }
 
     /// <summary>Adds an entry to a unit of work the caller is about to save, so the change and its record commit together.</summary>
-    public void Add(PortalDbContext db, string actor, string action, string target, string? detail = null) =>
-        db.AuditEntries.Add(Entry(actor, action, target, detail, null));
+    public void Add(PortalDbContext db, string actor, string action, string target, string? detail = null, string? sourceIp = null) =>
+        db.AuditEntries.Add(Entry(actor, action, target, detail, sourceIp));
 
     private AuditEntry Entry(string actor, string action, string target, string? detail, string? sourceIp) => new()
     {

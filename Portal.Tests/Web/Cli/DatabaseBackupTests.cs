@@ -1,0 +1,114 @@
+using Microsoft.Data.Sqlite;
+using Portal.Cli;
+using Portal.Services;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Web.Cli;
+
+public sealed class DatabaseBackupTests : IAsyncDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("portal-backup-").FullName;
+
+    public ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+
+    private Task<PortalTestHost> FileHostAsync() => PortalTestHost.StartAsync(new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(folder, "portal.db")}",
+    });
+
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(PortalTestHost host, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await AdminCommandLine.RunAsync(host.Services, args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task DbBackup_WhileRowsAreWritten_KeepsEveryRowCommittedBeforeItStarted()
+    {
+        await using var host = await FileHostAsync();
+        var audit = host.Get<AuditLog>();
+        var committed = 0;
+        using var stop = new CancellationTokenSource();
+        // A writer commits one row after another for as long as the backup runs, as the server does with call records.
+        var writer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await audit.WriteAsync("writer", "test.row", $"row {committed + 1}");
+                Interlocked.Increment(ref committed);
+            }
+        });
+        while (Volatile.Read(ref committed) < 200)
+        {
+            await Task.Yield();
+        }
+
+        var committedBefore = Volatile.Read(ref committed);
+        var target = Path.Combine(folder, "backup.db");
+        var result = await RunAsync(host, "db", "backup", target);
+        await stop.CancelAsync();
+        await writer;
+
+        Assert.True(result.Exit == 0, result.Err);
+        Assert.Contains("Backed up the database to", result.Out);
+        // Restore as an operator would: open the copy as the database.
+        await using var restored = new SqliteConnection($"Data Source={target};Mode=ReadOnly;Pooling=False");
+        await restored.OpenAsync();
+        await using var rows = restored.CreateCommand();
+        rows.CommandText = "SELECT Target FROM AuditEntries WHERE Actor = 'writer'";
+        var backedUp = new HashSet<string>();
+        await using (var reader = await rows.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                backedUp.Add(reader.GetString(0));
+            }
+        }
+
+        for (var row = 1; row <= committedBefore; row++)
+        {
+            Assert.Contains($"row {row}", backedUp);
+        }
+
+        await using var users = restored.CreateCommand();
+        users.CommandText = "SELECT COUNT(*) FROM AspNetUsers WHERE UserName = 'admin'";
+        Assert.Equal(1L, (long)(await users.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task DbBackup_TargetExists_RefusesUnlessForce()
+    {
+        await using var host = await FileHostAsync();
+        var target = Path.Combine(folder, "backup.db");
+        await File.WriteAllTextAsync(target, "precious");
+
+        var refused = await RunAsync(host, "db", "backup", target);
+        Assert.Equal(AdminCommands.ExitInvalid, refused.Exit);
+        Assert.Contains("exists; add --force", refused.Err);
+        Assert.Equal("precious", await File.ReadAllTextAsync(target));
+
+        var forced = await RunAsync(host, "db", "backup", target, "--force");
+        Assert.True(forced.Exit == 0, forced.Err);
+        Assert.NotEqual("precious", await File.ReadAllTextAsync(target));
+    }
+
+    [Fact]
+    public async Task DbBackup_InMemoryDatabase_RefusesWithAClearMessage()
+    {
+        await using var host = await PortalTestHost.StartAsync();
+        var target = Path.Combine(folder, "backup.db");
+
+        var result = await RunAsync(host, "db", "backup", target);
+
+        Assert.Equal(AdminCommands.ExitInvalid, result.Exit);
+        Assert.Contains("in memory", result.Err);
+        Assert.False(File.Exists(target));
+    }
+}
