@@ -16,7 +16,7 @@ public sealed class DatabaseBackup(IDbContextFactory<PortalDbContext> dbFactory)
     {
         var source = await SourceAsync(cancellationToken);
         var path = Path.GetFullPath(target);
-        if (string.Equals(path, source.DataSource, StringComparison.Ordinal))
+        if (string.Equals(path, source.File, StringComparison.Ordinal))
         {
             throw new PortalValidationException("file", "That is the database itself; choose another file.");
         }
@@ -42,7 +42,7 @@ public sealed class DatabaseBackup(IDbContextFactory<PortalDbContext> dbFactory)
         var partial = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
         try
         {
-            await using (var live = new SqliteConnection(source.ToString()))
+            await using (var live = new SqliteConnection(source.ConnectionString))
             await using (var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = partial, Pooling = false }.ToString()))
             {
                 await live.OpenAsync(cancellationToken);
@@ -65,7 +65,7 @@ public sealed class DatabaseBackup(IDbContextFactory<PortalDbContext> dbFactory)
         }
     }
 
-    private async Task<SqliteConnectionStringBuilder> SourceAsync(CancellationToken cancellationToken)
+    private async Task<(string ConnectionString, string File)> SourceAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!db.Database.IsSqlite())
@@ -73,13 +73,18 @@ public sealed class DatabaseBackup(IDbContextFactory<PortalDbContext> dbFactory)
             throw new PortalValidationException("", "db backup works on SQLite databases only; use the database's own tools (pg_dump for PostgreSQL).");
         }
 
-        var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
-        if (string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        // SQLite itself says where the main database lives: an empty file name is an in-memory database, however
+        // the connection string spelled it (":memory:", Mode=Memory, or a file: URI with mode=memory).
+        var connectionString = db.Database.GetConnectionString()!;
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT file FROM pragma_database_list WHERE name = 'main'";
+        if (await command.ExecuteScalarAsync(cancellationToken) is not string { Length: > 0 } file)
         {
             throw new PortalValidationException("", "The database is in memory; there is no file to back up.");
         }
 
-        builder.DataSource = Path.GetFullPath(builder.DataSource);
-        return builder;
+        return (connectionString, Path.GetFullPath(file));
     }
 }

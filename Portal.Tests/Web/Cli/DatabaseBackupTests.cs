@@ -102,7 +102,11 @@ public sealed class DatabaseBackupTests : IAsyncDisposable
     [Fact]
     public async Task DbBackup_InMemoryDatabase_RefusesWithAClearMessage()
     {
-        await using var host = await PortalTestHost.StartAsync();
+        var memory = $"Data Source=backup-test-{Guid.NewGuid():N};Mode=Memory;Cache=Shared";
+        // A shared in-memory database lives while a connection to it is open.
+        await using var keepAlive = new SqliteConnection(memory);
+        await keepAlive.OpenAsync();
+        await using var host = await PortalTestHost.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:Portal"] = memory });
         var target = Path.Combine(folder, "backup.db");
 
         var result = await RunAsync(host, "db", "backup", target);

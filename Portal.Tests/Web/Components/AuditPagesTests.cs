@@ -63,7 +63,7 @@ public sealed class AuditPagesTests : IAsyncLifetime
 
         cut.WaitForAssertion(() => Assert.DoesNotContain("version 7", cut.Find("#audit-table tbody").TextContent), TimeSpan.FromSeconds(3));
         Assert.Contains("shady-trunk", cut.Find("#audit-table tbody").TextContent);
-        Assert.Equal("admin/audit.csv?actor=mallory", cut.Find("#export-csv").GetAttribute("href"));
+        cut.WaitForAssertion(() => Assert.Equal("admin/audit.csv?actor=mallory", cut.Find("#export-csv").GetAttribute("href")));
     }
 
     [Fact]
