@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Portal.Api;
 using Portal.Components.Account;
@@ -32,7 +33,11 @@ public static class PortalServiceCollectionExtensions
         services.AddSingleton<SipDirectoryInterceptor>();
         services.AddPortalData(configuration.GetConnectionString("Portal") ?? DefaultConnectionString,
             builder.Environment.ContentRootPath, provider => [provider.GetRequiredService<SipDirectoryInterceptor>()]);
-        services.AddOptions<SipOptions>().Bind(configuration.GetSection(SipOptions.SectionName));
+        services.AddOptions<SipOptions>().Bind(configuration.GetSection(SipOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SipOptions>, SipOptionsValidation>();
+        // One evaluator for calls and the Test panel, so both count against one owner's limit (DESIGN §10).
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SipOptions>>().Value.CreateDialplanEvaluator(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SipOptions>>().Value.CreateDirectDialPolicy());
 
         // Keys outlive restarts, so sign-in cookies stay valid and protected provider passwords stay readable.
         var keysPath = Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath,

@@ -14,5 +14,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(a => a.Detail).HasMaxLength(1024);
         builder.Property(a => a.SourceIp).HasMaxLength(64);
         builder.HasIndex(a => a.At);
+        // The Home page reads a user's recent refusals.
+        builder.HasIndex(a => new { a.OwnerId, a.Action, a.At });
     }
 }

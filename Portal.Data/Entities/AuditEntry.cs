@@ -16,5 +16,8 @@ public sealed class AuditEntry
 
     public string? SourceIp { get; set; }
 
+    /// <summary>The user whose calls or data the entry concerns when the actor is not them (a refused call or REFER); else null.</summary>
+    public string? OwnerId { get; set; }
+
     public DateTime At { get; set; }
 }

@@ -17,5 +17,11 @@ public sealed class PortalUser : IdentityUser
     /// <summary>Cap on this owner's concurrent calls; null means the service-wide default.</summary>
     public int? MaxConcurrentCalls { get; set; }
 
+    /// <summary>Cap on the calls this owner's configuration starts per hour; null means the service-wide default, 0 unlimited.</summary>
+    public int? MaxCallsPerHour { get; set; }
+
+    /// <summary>Cap on the calls this owner's configuration starts per day; null means the service-wide default, 0 unlimited.</summary>
+    public int? MaxCallsPerDay { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }

@@ -34,6 +34,12 @@ public sealed class SipAccount
 
     public bool IsIncomingOnly { get; set; }
 
+    /// <summary>
+    /// Whether the other parties of this account's calls (an anonymous caller, a dialled number) may transfer the
+    /// call with REFER; off by default, since their transfer is dialled at the owner's cost (DESIGN §10).
+    /// </summary>
+    public bool CallersMayTransfer { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public List<SipBinding> Bindings { get; set; } = [];

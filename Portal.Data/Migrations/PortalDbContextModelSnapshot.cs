@@ -168,6 +168,9 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OwnerId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SourceIp")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -180,6 +183,8 @@ namespace Portal.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("OwnerId", "Action", "At");
 
                     b.ToTable("AuditEntries");
                 });
@@ -403,6 +408,12 @@ namespace Portal.Data.Migrations
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MaxCallsPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxCallsPerHour")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("MaxConcurrentCalls")
                         .HasColumnType("INTEGER");
 
@@ -456,6 +467,9 @@ namespace Portal.Data.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CallersMayTransfer")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")

@@ -3,6 +3,9 @@ namespace Portal.Sip.Auth;
 /// <summary>
 /// What the SIP service knows of an account: its digest hashes and the routing and policy fields.
 /// <paramref name="OwnerMaxConcurrentCalls"/> is the owner's own concurrent-call cap; null means the service's.
+/// <paramref name="CallersMayTransfer"/>: the other parties of this account's calls may REFER (DESIGN §10).
+/// <paramref name="OwnerMaxCallsPerHour"/> and <paramref name="OwnerMaxCallsPerDay"/> are the owner's own velocity
+/// limits (0 unlimited); null means the service's.
 /// </summary>
 public sealed record SipAccountCredentials(
     int AccountId,
@@ -17,7 +20,10 @@ public sealed record SipAccountCredentials(
     bool IsIncomingOnly,
     string? OutDialplanName,
     string? InDialplanName,
-    int? OwnerMaxConcurrentCalls = null)
+    int? OwnerMaxConcurrentCalls = null,
+    bool CallersMayTransfer = false,
+    int? OwnerMaxCallsPerHour = null,
+    int? OwnerMaxCallsPerDay = null)
 {
     /// <summary>Disabled accounts and suspended owners are refused with 403 (DESIGN §5).</summary>
     public bool MayUseService => !IsDisabled && !IsOwnerSuspended;

@@ -97,7 +97,8 @@ internal sealed partial class Call
                 _connected = (Caller, leg);
                 AnsweredAt = leg.AnsweredAt = Caller.AnsweredAt = now;
                 leg.State = Caller.State = CallLegState.Answered;
-                _maxDuration = StartMaxDuration(leg);
+                _deadline = now + leg.MaxDuration;
+                _maxDuration = StartMaxDuration(leg.MaxDuration);
             }
             else
             {
@@ -134,7 +135,11 @@ internal sealed partial class Call
         leg.EndedAt = now;
     }
 
-    /// <summary>The call's longest duration from now, as the leg that answered allows (<c>cd</c>): then both legs get a BYE.</summary>
-    private ITimer StartMaxDuration(CalleeLeg leg) =>
-        _environment.Time.CreateTimer(static s => _ = ((Call)s!).HangUpAsync("maximum call duration reached"), this, leg.MaxDuration, Timeout.InfiniteTimeSpan);
+    /// <summary>
+    /// Hangs the call up (both legs get a BYE) in <paramref name="dueTime"/>: when its longest duration, counted from
+    /// the first answer (<c>cd</c>, else <c>Sip:DefaultMaxCallSeconds</c>), is reached.
+    /// </summary>
+    private ITimer StartMaxDuration(TimeSpan dueTime) =>
+        _environment.Time.CreateTimer(static s => _ = ((Call)s!).HangUpAsync("maximum call duration reached"), this,
+            dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
 }

@@ -50,6 +50,20 @@ internal sealed partial class Call
     }
 
     /// <summary>
+    /// Whether <paramref name="leg"/> may transfer this call with REFER (DESIGN §10): it authenticated as a SIP
+    /// account of the call's owner — the caller of a call one of the owner's accounts placed, or one of the owner's
+    /// own phones rung through <c>local</c> — or the call's account lets its callers transfer. Never an anonymous
+    /// caller, nor a party that was dialled directly or through a provider.
+    /// </summary>
+    public bool MayRefer(CallLeg leg) =>
+        Route.CallersMayTransfer || leg switch
+        {
+            CallerLeg => Route.CallerOwnerId == Route.OwnerId,
+            CalleeLeg placed => placed.DialTarget.LocalAccount?.OwnerId == Route.OwnerId,
+            _ => false,
+        };
+
+    /// <summary>
     /// Starts a transfer that replaces <paramref name="replaced"/> (by default the placed side of the call), unless
     /// the call is not answered or another transfer is pending.
     /// </summary>
@@ -70,6 +84,12 @@ internal sealed partial class Call
                 return null;
             }
 
+            if (_transfersStarted >= _environment.Limits.MaxTransfersPerCall)
+            {
+                refusal = TransferStartOutcome.TooManyTransfers;
+                return null;
+            }
+
             replaced ??= b;
             CallLeg? remaining = ReferenceEquals(replaced, a) ? b : ReferenceEquals(replaced, b) ? a : null;
             if (remaining is null || replaced.State != CallLegState.Answered || remaining.State != CallLegState.Answered)
@@ -80,8 +100,10 @@ internal sealed partial class Call
 
             transfer = create(replaced, remaining);
             _transfer = transfer;
+            _transfersStarted++;
         }
 
+        DropEndedLegs();
         refusal = TransferStartOutcome.Started;
         RaiseTransferChanged();
         return transfer;
@@ -114,8 +136,15 @@ internal sealed partial class Call
                 replaced.State = replaced.State == CallLegState.Answered ? CallLegState.Ended : replaced.State;
                 replaced.EndedAt ??= now;
                 remaining.OfferPending = leg.OfferPending = true;
-                previousLimit = _maxDuration;
-                _maxDuration = StartMaxDuration(leg);
+                // DESIGN §10: a transfer never lengthens the call. The new leg's cd counts from the first answer too,
+                // and can only bring the end forward.
+                DateTimeOffset deadline = AnsweredAt!.Value + leg.MaxDuration;
+                if (deadline < _deadline)
+                {
+                    _deadline = deadline;
+                    previousLimit = _maxDuration;
+                    _maxDuration = StartMaxDuration(deadline - now);
+                }
             }
             else
             {
@@ -163,6 +192,7 @@ internal sealed partial class Call
     {
         CallSnapshot snapshot = Snapshot();
         Records.Add(snapshot, (sink, s) => sink.TransferFinishedAsync(s, transfer));
+        DropEndedLegs();
     }
 
     public void RaiseTransferChanged() => Raise(CallEventKind.TransferChanged);

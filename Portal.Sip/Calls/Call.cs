@@ -18,6 +18,8 @@ internal sealed partial class Call : IDialOwner
     private readonly CancellationTokenSource _aborted = new();
     private readonly CancellationTokenSource _setup;
     private ITimer? _maxDuration;
+    private DateTimeOffset _deadline = DateTimeOffset.MaxValue;
+    private int _transfersStarted;
     private (CallLeg A, CallLeg B)? _connected;
     private Transfer? _transfer;
 
@@ -242,6 +244,27 @@ internal sealed partial class Call : IDialOwner
     }
 
     private void Raise(CallEventKind kind) => _manager.Raise(new CallEvent(kind, Snapshot()));
+
+    /// <summary>
+    /// Drops the placed legs that have failed or ended and are not in the call, so that a call transferred many
+    /// times keeps a short list (its snapshot shows the legs in the call and being set up; where it was transferred
+    /// to stays in its records). Their Call-IDs stay known for 64*T1, for late 2xx (§13.2.2.4).
+    /// </summary>
+    private void DropEndedLegs()
+    {
+        List<CalleeLeg> dropped;
+        lock (Gate)
+        {
+            dropped = [.. _callees.Where(l => l.State is CallLegState.Failed or CallLegState.Ended
+                && !(_connected is var (a, b) && (ReferenceEquals(l, a) || ReferenceEquals(l, b))))];
+            _callees.RemoveAll(dropped.Contains);
+        }
+
+        if (dropped.Count > 0)
+        {
+            _manager.ForgetPlacedLater(dropped);
+        }
+    }
 
     /// <summary>A leg that is out of the call: its 2xx is no longer retransmitted and its dialog takes no more requests.</summary>
     private void Forget(CallLeg leg)

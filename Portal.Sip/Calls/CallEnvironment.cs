@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 
 using Portal.Sip.Auth;
 using Portal.Sip.Dialogs;
-using Portal.Sip.Hosting;
+using Portal.Sip.Dialplans;
+using Portal.Sip.Transport;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
 
@@ -19,6 +20,8 @@ internal sealed class CallEnvironment(
     ISipBindingStore bindings,
     ICallRecordSink records,
     CallLimits limits,
+    DialplanEvaluator dialplanEvaluator,
+    DirectDialPolicy directDial,
     TimeProvider time,
     ILogger logger)
 {
@@ -41,6 +44,12 @@ internal sealed class CallEnvironment(
     public ICallRecordSink Records => records;
 
     public CallLimits Limits => limits;
+
+    /// <summary>Runs dialplans within their budget and the per-owner limit (DESIGN §10).</summary>
+    public DialplanEvaluator DialplanEvaluator => dialplanEvaluator;
+
+    /// <summary>Where direct legs may go (DESIGN §10, <c>Sip:DirectDial</c>).</summary>
+    public DirectDialPolicy DirectDial => directDial;
 
     public TimeProvider Time => time;
 

@@ -23,6 +23,12 @@ internal static partial class CallLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Number} dialplan warning: {Warning}")]
     public static partial void DialplanWarning(ILogger logger, long number, string warning);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Number}: the dialplan of owner {Owner} was stopped: {Message}")]
+    public static partial void DialplanOverBudget(ILogger logger, long number, string owner, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Number} refused: owner {Owner} already has {Limit} dialplan evaluations running")]
+    public static partial void DialplanBusy(ILogger logger, long number, string owner, int limit);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dialplan {Dialplan} of owner {Owner} cannot be used: {Problem}")]
     public static partial void DialplanUnusable(ILogger logger, string dialplan, string owner, string problem);
 
@@ -52,4 +58,13 @@ internal static partial class CallLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Number}: the remaining party refused the re-INVITE after transfer {Transfer}: {Status} {Reason}")]
     public static partial void TransferReinviteRefused(ILogger logger, long number, string transfer, int status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP refused from {Address}: {Action} for {Owner}: {Reason}")]
+    public static partial void Refused(ILogger logger, string address, string action, string owner, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auditing a refusal ({Action} for {Owner}) failed")]
+    public static partial void RefusalAuditFailed(ILogger logger, Exception exception, string action, string owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the earlier calls of owner {Owner} for the velocity limits failed; counting from zero")]
+    public static partial void VelocitySeedFailed(ILogger logger, Exception exception, string owner);
 }

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Logging;
 
 using Portal.Sip.Auth;
 using Portal.Sip.Dialogs;
-using Portal.Sip.Hosting;
+using Portal.Sip.Dialplans;
+using Portal.Sip.Transport;
 using Portal.Sip.Messages;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
@@ -28,6 +29,8 @@ public sealed class CallManager
     private readonly CallSetup _setup;
     private readonly InDialogRequests _inDialog;
     private readonly CallTransfers _transfers;
+    private readonly CallVelocity _velocity;
+    private readonly CallRefusals _refusals;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Call> _calls = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perOwner = new(StringComparer.Ordinal);
@@ -45,15 +48,23 @@ public sealed class CallManager
         ICallRecordSink records,
         CallLimits limits,
         TimeProvider time,
-        ILogger<CallManager> logger)
+        ILogger<CallManager> logger,
+        DialplanEvaluator? dialplanEvaluator = null,
+        DirectDialPolicy? directDial = null,
+        ITransferRateLimit? transferRateLimit = null,
+        ICallStartHistory? callStarts = null)
     {
-        _environment = new CallEnvironment(addresses, domains, hostedDomains, accounts, bindings, records, limits, time, logger);
+        // Both default to the secure settings: the limits' dialplan budget, and the default denied networks.
+        _environment = new CallEnvironment(addresses, domains, hostedDomains, accounts, bindings, records, limits,
+            dialplanEvaluator ?? new DialplanEvaluator(limits.DialplanRunTime, 2, time), directDial ?? DirectDialPolicy.Default, time, logger);
         _router = new InviteRouter(authenticator, _environment);
         DialplanCache cache = new(dialplans);
         CallDialer dialer = new(_environment, new DialTargetResolver(_environment, providers));
         _setup = new CallSetup(_environment, cache, providers, dialer);
         _transfers = new CallTransfers(_environment, cache, providers, dialer);
-        _inDialog = new InDialogRequests(_environment, new ReferRequests(_environment, _transfers));
+        _refusals = new CallRefusals(_environment);
+        _velocity = new CallVelocity(time, callStarts, logger);
+        _inDialog = new InDialogRequests(_environment, new ReferRequests(_environment, _transfers, _refusals, transferRateLimit));
     }
 
     /// <summary>Every change to a call: started, ringing, answered, a leg changed, ended. Raised off the SIP receive path; return quickly.</summary>
@@ -214,10 +225,24 @@ public sealed class CallManager
             return;
         }
 
-        Call call = new(this, _environment, Guid.NewGuid().ToString("N"), Interlocked.Increment(ref _lastNumber), route!, invite);
+        if (route!.RunsOwnersDialplan && await _velocity.TryStartAsync(route.OwnerId, route.OwnerUserName, HourlyLimitFor(route), DailyLimitFor(route))
+            is { } limit)
+        {
+            RefuseVelocity(invite, route, limit);
+            await invite.SendResponseAsync(invite.Request.CreateResponse(SipStatusCodes.Forbidden, limit.Reason, SipTags.NewTag()));
+            return;
+        }
+
+        DateTimeOffset counted = _environment.Time.GetUtcNow();
+        Call call = new(this, _environment, Guid.NewGuid().ToString("N"), Interlocked.Increment(ref _lastNumber), route, invite);
         if (!TryAdd(call, out int count))
         {
-            CallLog.TooManyCalls(_environment.Logger, invite.Remote.ToString(), route!.OwnerUserName, count, CapFor(route));
+            if (route.RunsOwnersDialplan)
+            {
+                _velocity.Uncount(route.OwnerId, counted);
+            }
+
+            CallLog.TooManyCalls(_environment.Logger, invite.Remote.ToString(), route.OwnerUserName, count, CapFor(route));
             await invite.SendResponseAsync(invite.Request.CreateResponse(SipStatusCodes.BusyHere, "Busy Here - too many concurrent calls", SipTags.NewTag()));
             return;
         }
@@ -306,6 +331,12 @@ public sealed class CallManager
             }
         }
 
+        ForgetPlacedLater(placed);
+    }
+
+    /// <summary>Placed legs that are out of their call stay findable by Call-ID for 64*T1, then are forgotten (§13.2.2.4).</summary>
+    internal void ForgetPlacedLater(IEnumerable<CalleeLeg> placed)
+    {
         List<CalleeLeg> legs = [.. placed];
         if (legs.Count > 0)
         {
@@ -338,6 +369,20 @@ public sealed class CallManager
 
     /// <summary>The owner's own cap when an admin set one, else the service's (DESIGN §5 "Limits").</summary>
     private int CapFor(InviteRoute route) => route.OwnerMaxConcurrentCalls ?? _environment.Limits.MaxConcurrentCallsPerOwner;
+
+    /// <summary>The owner's own hourly limit when an admin set one, else the service's; 0 is unlimited (DESIGN §10).</summary>
+    private int HourlyLimitFor(InviteRoute route) => route.OwnerMaxCallsPerHour ?? _environment.Limits.MaxCallsPerHourPerOwner;
+
+    private int DailyLimitFor(InviteRoute route) => route.OwnerMaxCallsPerDay ?? _environment.Limits.MaxCallsPerDayPerOwner;
+
+    /// <summary>A call past a velocity limit: logged once per source and minute, audited under its owner (DESIGN §10).</summary>
+    private void RefuseVelocity(InviteServerTransaction invite, InviteRoute route, CallVelocityLimit limit)
+    {
+        string actor = route.Direction == CallDirection.Outbound ? "sip:" + route.AccountUsername : "caller";
+        string target = $"{invite.Request.From?.Uri.ToString() ?? "?"} to {invite.Request.Uri}";
+        _refusals.Report(new CallRefusal(CallRefusal.CallLimitReached, route.OwnerId, route.OwnerUserName, actor, target, limit.Detail, null),
+            invite.Remote.EndPoint.Address, route.OwnerId + " " + limit.Window);
+    }
 
     private bool TryAdd(Call call, out int count)
     {

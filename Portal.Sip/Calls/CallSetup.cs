@@ -5,7 +5,7 @@ namespace Portal.Sip.Calls;
 
 /// <summary>
 /// Takes a new call from its INVITE to an answer or a failure (DESIGN §5, §6): decides the plan — the route's
-/// dialplan, evaluated within the run-time cap, or "ring the called account's phones" — then runs its steps in
+/// dialplan, evaluated within its budget, or "ring the called account's phones" — then runs its steps in
 /// order. <c>sys.Log</c> logs, <c>sys.Respond</c> answers the caller and stops, <c>sys.Dial</c> dials: an
 /// answer ends the plan, a failure moves on. When every step has failed the caller gets the last failure (480
 /// when nothing was dialled); when the caller cancelled, 487.
@@ -58,14 +58,21 @@ internal sealed class CallSetup(CallEnvironment environment, DialplanCache dialp
         IReadOnlyList<string> providerNames = await providers.ListNamesAsync(route.OwnerId, call.SetupCancelled);
         DialplanContext context = new(uri.User ?? "", uri.Host, invite.From?.SipUri?.User ?? "", invite.CallId ?? "", route.OwnerUserName, call.Number,
             new DialStringContext(providerNames, environment.HostedDomains));
-        IReadOnlyList<DialplanStep>? steps = await DialplanRun.EvaluateAsync(dialplan, context, environment);
-        if (steps is null)
+        DialplanEvaluation evaluation = await DialplanRun.EvaluateAsync(route.OwnerId, dialplan, context, environment);
+        switch (evaluation.Outcome)
         {
-            await call.FailAsync(SipStatusCodes.ServerInternalError, "Server Internal Error - the dialplan took too long", CallEndStatus.Failed,
-                $"dialplan '{name}' ran longer than {environment.Limits.DialplanRunTime.TotalSeconds:0.#} s");
+            case DialplanEvaluationOutcome.OverBudget:
+                await call.FailAsync(SipStatusCodes.ServerInternalError, "Server Internal Error - the dialplan took too long", CallEndStatus.Failed,
+                    $"dialplan '{name}' ran past its {environment.DialplanEvaluator.RunTime.TotalMilliseconds:0} ms budget");
+                return null;
+            case DialplanEvaluationOutcome.Busy:
+                // 486 like the call cap, not 503: an upstream proxy takes a 503 as the whole service overloaded (RFC 3261 §21.5.4).
+                await call.FailAsync(SipStatusCodes.BusyHere, "Busy Here - too many dialplans running", CallEndStatus.Failed,
+                    $"dialplan '{name}': {environment.DialplanEvaluator.MaxPerOwner} evaluations already running");
+                return null;
         }
 
-        return steps;
+        return evaluation.Plan!.Steps;
     }
 
     private async Task RunStepsAsync(Call call, IReadOnlyList<DialplanStep> steps)

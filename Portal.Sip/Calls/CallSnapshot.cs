@@ -14,7 +14,11 @@ namespace Portal.Sip.Calls;
 /// <param name="StartedAt">When the INVITE arrived.</param>
 /// <param name="AnsweredAt">When the caller was sent the 200.</param>
 /// <param name="EndedAt">When it ended.</param>
-/// <param name="Legs">The caller's leg first, then every leg placed (for the call, then for transfers), in order.</param>
+/// <param name="Legs">
+/// The caller's leg first, then the legs placed (for the call, then for transfers), in order. Placed legs that
+/// failed or ended are dropped when a transfer starts or finishes, so the list stays short however often the call
+/// is transferred; while the call is set up, every leg is there.
+/// </param>
 /// <param name="Transfer">The call's transfer in progress, or its last one; null when it was never transferred.</param>
 public sealed record CallSnapshot(
     string Id,

@@ -53,9 +53,13 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
         if (transfer is null)
         {
             Observe(providerNames);
-            return TransferStartResult.Refused(refusal, refusal == TransferStartOutcome.AlreadyTransferring
-                ? "another transfer of this call is still in progress"
-                : "the call is not answered");
+            return TransferStartResult.Refused(refusal, refusal switch
+            {
+                TransferStartOutcome.AlreadyTransferring => "another transfer of this call is still in progress",
+                TransferStartOutcome.TooManyTransfers =>
+                    $"this call has had {environment.Limits.MaxTransfersPerCall} {(environment.Limits.MaxTransfersPerCall == 1 ? "transfer" : "transfers")}, the most one call may have",
+                _ => "the call is not answered",
+            });
         }
 
         _transfers[id] = transfer;
@@ -102,14 +106,18 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
             string host = environment.HostedDomains.Count > 0 ? environment.HostedDomains[0] : "localhost";
             DialplanContext context = new(transfer.Destination, host, fromUser, remaining.CallId, call.Route.OwnerUserName, call.Number,
                 new DialStringContext(providerNames, environment.HostedDomains));
-            IReadOnlyList<DialplanStep>? steps = await DialplanRun.EvaluateAsync(dialplan, context, environment);
-            if (steps is null)
+            DialplanEvaluation evaluation = await DialplanRun.EvaluateAsync(call.Route.OwnerId, dialplan, context, environment);
+            switch (evaluation.Outcome)
             {
-                transfer.Failed(SipStatusCodes.ServerInternalError, $"the '{DialplanName}' dialplan ran too long");
-                return;
+                case DialplanEvaluationOutcome.OverBudget:
+                    transfer.Failed(SipStatusCodes.ServerInternalError, $"the '{DialplanName}' dialplan ran too long");
+                    return;
+                case DialplanEvaluationOutcome.Busy:
+                    transfer.Failed(SipStatusCodes.BusyHere, "too many dialplans running");
+                    return;
             }
 
-            await RunStepsAsync(transfer, steps);
+            await RunStepsAsync(transfer, evaluation.Plan!.Steps);
         }
         catch (OperationCanceledException) when (transfer.Cancelled.IsCancellationRequested)
         {

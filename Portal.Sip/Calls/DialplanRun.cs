@@ -4,31 +4,36 @@ using Portal.Sip.Messages;
 namespace Portal.Sip.Calls;
 
 /// <summary>
-/// Runs a dialplan for a call or a transfer (DESIGN §6): evaluates it within the run-time cap (DESIGN §5 limits),
-/// off the SIP receive path, then carries out its steps in order.
+/// Runs a dialplan for a call or a transfer (DESIGN §6): evaluates it within its budget (DESIGN §10), off the SIP
+/// receive path, then carries out its steps in order.
 /// </summary>
 internal static class DialplanRun
 {
-    /// <summary>The plan's steps; null when the evaluation ran longer than <c>Sip:DialplanRunTimeMilliseconds</c>.</summary>
-    public static async Task<IReadOnlyList<DialplanStep>?> EvaluateAsync(RulesDialplan dialplan, DialplanContext context, CallEnvironment environment)
+    /// <summary>
+    /// Evaluates the dialplan under the owner's share of the evaluator (DESIGN §10: one budget for the whole
+    /// evaluation, a few at once per owner). The plan's warnings are logged; a refusal is the caller's to answer.
+    /// </summary>
+    public static async Task<DialplanEvaluation> EvaluateAsync(string ownerId, RulesDialplan dialplan, DialplanContext context, CallEnvironment environment)
     {
-        DialplanPlan plan;
-        try
+        DialplanEvaluation evaluation = await environment.DialplanEvaluator.EvaluateAsync(ownerId, dialplan, context);
+        switch (evaluation.Outcome)
         {
-            // The regex timeout bounds one match, not a thousand rules: the whole evaluation is capped too.
-            plan = await Task.Run(() => dialplan.Evaluate(context)).WaitAsync(environment.Limits.DialplanRunTime, environment.Time);
-        }
-        catch (TimeoutException)
-        {
-            return null;
+            case DialplanEvaluationOutcome.Decided:
+                foreach (string warning in evaluation.Plan!.Warnings)
+                {
+                    CallLog.DialplanWarning(environment.Logger, context.CallNumber, warning);
+                }
+
+                break;
+            case DialplanEvaluationOutcome.OverBudget:
+                CallLog.DialplanOverBudget(environment.Logger, context.CallNumber, context.OwnerUserName, evaluation.Message!);
+                break;
+            case DialplanEvaluationOutcome.Busy:
+                CallLog.DialplanBusy(environment.Logger, context.CallNumber, context.OwnerUserName, environment.DialplanEvaluator.MaxPerOwner);
+                break;
         }
 
-        foreach (string warning in plan.Warnings)
-        {
-            CallLog.DialplanWarning(environment.Logger, context.CallNumber, warning);
-        }
-
-        return plan.Steps;
+        return evaluation;
     }
 
     /// <summary>

@@ -18,4 +18,7 @@ public interface ICallRecordSink
 
     /// <summary>A blind transfer of the call has its outcome: answered (the call now goes to <see cref="TransferSnapshot.Target"/>) or failed.</summary>
     ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer);
+
+    /// <summary>Something was refused that concerns a user's calls (DESIGN §10): the portal audits it under that user.</summary>
+    ValueTask CallRefusedAsync(CallRefusal refusal);
 }

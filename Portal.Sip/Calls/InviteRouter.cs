@@ -28,7 +28,7 @@ internal sealed class InviteRouter(DigestAuthenticator authenticator, CallEnviro
         if (toHostedDomain && !hasCredentials && !fromHostedDomain
             && await environment.Accounts.FindAsync(uri.User!, cancellationToken) is { } called)
         {
-            return Incoming(invite, called);
+            return Incoming(invite, called, callerOwnerId: null);
         }
 
         DigestAuthResult auth = await authenticator.AuthenticateAsync(invite, remote.EndPoint.Address, proxy: true, cancellationToken);
@@ -46,21 +46,21 @@ internal sealed class InviteRouter(DigestAuthenticator authenticator, CallEnviro
         if (caller.OutDialplanName is { } dialplan)
         {
             return (new InviteRoute(CallDirection.Outbound, caller.OwnerId, caller.OwnerUserName, caller.Username, dialplan,
-                caller.OwnerMaxConcurrentCalls), null);
+                caller.OwnerMaxConcurrentCalls, caller.OwnerId, caller.CallersMayTransfer, caller.OwnerMaxCallsPerHour, caller.OwnerMaxCallsPerDay), null);
         }
 
         if (toHostedDomain && await environment.Accounts.FindAsync(uri.User!, cancellationToken) is { } colleague)
         {
-            return Incoming(invite, colleague);
+            return Incoming(invite, colleague, caller.OwnerId);
         }
 
         return (null, Refuse(invite, SipStatusCodes.Forbidden, "Forbidden - choose an out dialplan for this SIP account in the portal"));
     }
 
-    private static (InviteRoute?, SipResponse?) Incoming(SipRequest invite, SipAccountCredentials called) =>
+    private static (InviteRoute?, SipResponse?) Incoming(SipRequest invite, SipAccountCredentials called, string? callerOwnerId) =>
         called.MayUseService
             ? (new InviteRoute(CallDirection.Inbound, called.OwnerId, called.OwnerUserName, called.Username, called.InDialplanName,
-                called.OwnerMaxConcurrentCalls), null)
+                called.OwnerMaxConcurrentCalls, callerOwnerId, called.CallersMayTransfer, called.OwnerMaxCallsPerHour, called.OwnerMaxCallsPerDay), null)
             : (null, Refuse(invite, SipStatusCodes.Forbidden, "Forbidden"));
 
     /// <summary>The checks that come before authentication: Max-Forwards (§16.3) and the body's type (§8.2.3).</summary>

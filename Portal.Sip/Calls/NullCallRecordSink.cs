@@ -12,4 +12,6 @@ public sealed class NullCallRecordSink : ICallRecordSink
     public ValueTask CallEndedAsync(CallSnapshot call, string status, string reason) => ValueTask.CompletedTask;
 
     public ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer) => ValueTask.CompletedTask;
+
+    public ValueTask CallRefusedAsync(CallRefusal refusal) => ValueTask.CompletedTask;
 }

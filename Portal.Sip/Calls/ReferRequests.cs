@@ -9,12 +9,16 @@ namespace Portal.Sip.Calls;
 
 /// <summary>
 /// REFER from a party in an answered call (RFC 3515): a blind transfer of the other party to the Refer-To user,
-/// routed by the owner's <c>transfer</c> dialplan like a call manager request. The REFER gets 202, then NOTIFYs in
-/// its dialog report the new leg's progress as a sipfrag (100 Trying, 180 Ringing, the final status), the last one
-/// ending the implicit subscription. On an answer the referring party's leg gets a BYE and the other party is
-/// bridged to the target. Attended transfer (a Refer-To with Replaces, RFC 3891) is refused with 501.
+/// routed by the owner's <c>transfer</c> dialplan like a call manager request. Only a party that authenticated as
+/// one of the owner's SIP accounts may send one, unless the call's account lets its callers transfer (DESIGN §10,
+/// <see cref="Call.MayRefer"/>); it counts against the owner's transfer rate limit, shared with the call manager
+/// API. The REFER gets 202, then NOTIFYs in its dialog report the new leg's progress as a sipfrag (100 Trying, 180
+/// Ringing, the final status), the last one ending the implicit subscription. On an answer the referring party's
+/// leg gets a BYE and the other party is bridged to the target. Attended transfer (a Refer-To with Replaces,
+/// RFC 3891) is refused with 501. Every refusal by policy is a 403 with its reason, logged and audited
+/// (<see cref="CallRefusals"/>), and nothing is dialled.
 /// </summary>
-internal sealed class ReferRequests(CallEnvironment environment, CallTransfers transfers)
+internal sealed class ReferRequests(CallEnvironment environment, CallTransfers transfers, CallRefusals refusals, ITransferRateLimit? rateLimit)
 {
     private const string SipFragType = "message/sipfrag;version=2.0";
 
@@ -23,6 +27,14 @@ internal sealed class ReferRequests(CallEnvironment environment, CallTransfers t
         // Off the receive path at once: starting a transfer reads the database, and some providers of it block (SQLite).
         await Task.Yield();
         SipRequest request = transaction.Request;
+        Call call = leg.Call;
+        if (!call.MayRefer(leg))
+        {
+            await RefuseAsync(transaction, call, "not-allowed",
+                "only the call owner's own phones may transfer this call", "Forbidden - only the call owner's phones may transfer this call");
+            return;
+        }
+
         if (request.Headers.GetAll(SipHeaderNames.ReferTo).Count() != 1 || request.ReferTo is not { } referTo)
         {
             await Respond(transaction, SipStatusCodes.BadRequest, "Bad Request - exactly one Refer-To is needed");
@@ -47,8 +59,19 @@ internal sealed class ReferRequests(CallEnvironment environment, CallTransfers t
             return;
         }
 
+        // DESIGN §10: past the owner's transfer rate a REFER is refused like any other it may not send (403, not 503:
+        // a phone that sees 503 with Retry-After may send it again by itself).
+        if (rateLimit is not null && !rateLimit.TryAcquire(call.Route.OwnerId, out TimeSpan retryAfter))
+        {
+            string wait = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await RefuseAsync(transaction, call, "rate",
+                $"too many transfer requests for this user (CallManager:RateLimit:PerUserPerMinute); retry in {wait} s",
+                $"Forbidden - too many transfers for this user, try again in {wait} s");
+            return;
+        }
+
         Subscription subscription = new(leg, request.CSeq!.Number, environment);
-        TransferStartResult result = await transfers.StartAsync(leg.Call, leg, target.User!, "REFER", subscription.OnProgress,
+        TransferStartResult result = await transfers.StartAsync(call, leg, target.User!, "REFER", subscription.OnProgress,
             environment.Time.GetTimestamp(), CancellationToken.None);
         switch (result.Outcome)
         {
@@ -59,10 +82,23 @@ internal sealed class ReferRequests(CallEnvironment environment, CallTransfers t
             case TransferStartOutcome.AlreadyTransferring:
                 await Respond(transaction, SipStatusCodes.RequestPending, "Request Pending - a transfer of this call is in progress");
                 return;
+            case TransferStartOutcome.TooManyTransfers:
+                await RefuseAsync(transaction, call, "count", result.Problem!, "Forbidden - " + result.Problem);
+                return;
             default:
                 await Respond(transaction, SipStatusCodes.Forbidden, "Forbidden - " + result.Problem);
                 return;
         }
+    }
+
+    /// <summary>A 403 by policy: logged once per source and minute, audited under the call's owner (DESIGN §10).</summary>
+    private async Task RefuseAsync(ServerTransaction transaction, Call call, string kind, string detail, string reason)
+    {
+        refusals.Report(
+            new CallRefusal(CallRefusal.ReferRefused, call.Route.OwnerId, call.Route.OwnerUserName, "REFER", $"call {call.Number.ToString(CultureInfo.InvariantCulture)}",
+                $"REFER refused: {detail}", null),
+            transaction.Remote.EndPoint.Address, call.Id + " " + kind);
+        await Respond(transaction, SipStatusCodes.Forbidden, reason);
     }
 
     private static ValueTask Respond(ServerTransaction transaction, int status, string reason)

@@ -23,4 +23,7 @@ public enum TransferStartOutcome
 
     /// <summary>The owner has no usable dialplan named <c>transfer</c>.</summary>
     NoTransferDialplan,
+
+    /// <summary>The call has had as many transfers as one call may (<c>Sip:MaxTransfersPerCall</c>).</summary>
+    TooManyTransfers,
 }

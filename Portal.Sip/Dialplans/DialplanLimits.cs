@@ -8,8 +8,8 @@ internal static class DialplanLimits
 
     public const int MaxRules = 1000;
 
-    /// <summary>How long one regex (or <c>_</c> pattern) may run against the dialled user.</summary>
-    public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+    /// <summary>The default evaluation budget (<c>Sip:DialplanRunTimeMilliseconds</c>).</summary>
+    public static readonly TimeSpan DefaultRunTime = TimeSpan.FromMilliseconds(100);
 
     public const int MaxDialStringLength = 2048;
 

@@ -11,7 +11,8 @@ internal abstract class DialplanMatcher(string text)
 
     /// <summary>
     /// Matches the dialled user: null when it does not match, otherwise the groups (index 0 the whole match).
-    /// A regex that runs out of time throws <see cref="System.Text.RegularExpressions.RegexMatchTimeoutException"/>.
+    /// A match that cannot finish within what is left of <paramref name="budget"/> throws
+    /// <see cref="DialplanBudgetExceededException"/> naming <paramref name="line"/>.
     /// </summary>
-    public abstract IReadOnlyList<string>? Match(string user);
+    public abstract IReadOnlyList<string>? Match(string user, DialplanBudget budget, int line);
 }

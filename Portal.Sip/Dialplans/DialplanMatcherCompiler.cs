@@ -25,7 +25,7 @@ internal static class DialplanMatcherCompiler
         RegexOptions options = RegexOptions.CultureInvariant | (token.IgnoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
         try
         {
-            return new RegexMatcher(new Regex(token.Text, options, DialplanLimits.RegexTimeout), $"/{token.Text}/{(token.IgnoreCase ? "i" : "")}");
+            return new RegexMatcher(token.Text, options, $"/{token.Text}/{(token.IgnoreCase ? "i" : "")}");
         }
         catch (ArgumentException ex)
         {
@@ -42,7 +42,7 @@ internal static class DialplanMatcherCompiler
         string? regex = AsteriskPattern.ToRegex(token.Text, token.Line, token.Column, errors);
         return regex is null
             ? null
-            : new RegexMatcher(new Regex(regex, RegexOptions.CultureInvariant | RegexOptions.Singleline, DialplanLimits.RegexTimeout), $"_{token.Text}");
+            : new RegexMatcher(regex, RegexOptions.CultureInvariant | RegexOptions.Singleline, $"_{token.Text}");
     }
 
     private static LiteralMatcher? CompileLiteral(DialplanToken token, List<DialplanError> errors)

@@ -5,6 +5,6 @@ internal sealed class LiteralMatcher(string value, string text) : DialplanMatche
 {
     public override int GroupCount => 0;
 
-    public override IReadOnlyList<string>? Match(string user) =>
+    public override IReadOnlyList<string>? Match(string user, DialplanBudget budget, int line) =>
         string.Equals(user, value, StringComparison.Ordinal) ? [user] : null;
 }

@@ -1,3 +1,5 @@
+using Portal.Sip.Transport;
+
 namespace Portal.Sip.Dialplans;
 
 /// <summary>
@@ -28,6 +30,39 @@ public static class RulesDialplanValidator
         }
 
         return [.. errors.Distinct().OrderBy(e => e.Line).ThenBy(e => e.Column)];
+    }
+
+    /// <summary>
+    /// The legs written in <paramref name="source"/> that <paramref name="policy"/> would refuse, as far as the written
+    /// host tells (an IP address, a <c>localhost</c> name, or any direct leg while direct dialling is off); names are
+    /// not looked up here, the Test panel does that. The source may still be saved: the policy is the admin's.
+    /// </summary>
+    public static IReadOnlyList<DialplanWarning> DirectDialWarnings(
+        string source, IReadOnlyCollection<string> providerNames, IReadOnlyCollection<string> hostedDomains, DirectDialPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(policy);
+        DialStringContext context = new(providerNames, hostedDomains);
+        List<DialplanWarning> warnings = [];
+        foreach (DialAction dial in RulesDialplanParser.ParseAll(source).Actions.OfType<DialAction>())
+        {
+            DialplanTemplate template = dial.DialStringTemplate;
+            (string text, int[] columns) = template.RenderWithStandIns();
+            List<DialHostSpan> hosts = [];
+            DialStringParser.Parse(text, context, hosts);
+            foreach (DialHostSpan host in hosts)
+            {
+                bool written = columns.AsSpan(host.Index, host.Length).IndexOf(-1) < 0;
+                bool direct = !context.IsLocal(host.Host) && context.FindProvider(host.Host) is null;
+                if (written && direct && policy.RefusalForWrittenHost(host.Host) is { } refusal)
+                {
+                    warnings.Add(new(template.Line, columns[host.Index],
+                        $"This service refuses this leg ({refusal}); ask the admin, or dial it through a provider."));
+                }
+            }
+        }
+
+        return [.. warnings.Distinct().OrderBy(w => w.Line).ThenBy(w => w.Column)];
     }
 
     private static void CheckDialString(DialplanTemplate template, DialStringContext context, List<DialplanError> errors)

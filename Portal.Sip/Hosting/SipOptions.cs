@@ -1,5 +1,7 @@
 using Portal.Sip.Calls;
+using Portal.Sip.Dialplans;
 using Portal.Sip.Limits;
+using Portal.Sip.Transport;
 
 namespace Portal.Sip.Hosting;
 
@@ -41,8 +43,26 @@ public sealed class SipOptions
     /// <summary>The longest an answered call lasts when neither <c>cd</c> nor <c>sys.Dial</c> says (4 hours).</summary>
     public int DefaultMaxCallSeconds { get; set; } = 4 * 3600;
 
-    /// <summary>The longest a dialplan may take to decide a call before the caller gets 500.</summary>
-    public int DialplanRunTimeMilliseconds { get; set; } = 2000;
+    /// <summary>
+    /// The budget of one dialplan evaluation, for the whole of it (DESIGN §10): it is stopped when the budget is
+    /// spent, and the caller gets 500.
+    /// </summary>
+    public int DialplanRunTimeMilliseconds { get; set; } = 100;
+
+    /// <summary>Dialplan evaluations one owner may have running at once (calls and the Test panel); the next call gets 486.</summary>
+    public int MaxDialplanEvaluationsPerOwner { get; set; } = 2;
+
+    /// <summary>Legs to hosts that are neither local nor a provider (DESIGN §10).</summary>
+    public DirectDialOptions DirectDial { get; set; } = new();
+
+    /// <summary>Transfers (API, portal or REFER) one call may start; the next is refused (DESIGN §10).</summary>
+    public int MaxTransfersPerCall { get; set; } = CallLimits.DefaultMaxTransfersPerCall;
+
+    /// <summary>Calls an owner's configuration may start per hour (0 unlimited) unless an admin set the owner's own (DESIGN §10).</summary>
+    public int MaxCallsPerHourPerOwner { get; set; } = CallLimits.DefaultMaxCallsPerHour;
+
+    /// <summary>Calls an owner's configuration may start per day (0 unlimited) unless an admin set the owner's own (DESIGN §10).</summary>
+    public int MaxCallsPerDayPerOwner { get; set; } = CallLimits.DefaultMaxCallsPerDay;
 
     /// <summary>How often (seconds) the providers to register are re-read, so a change takes effect.</summary>
     public int ProviderScanSeconds { get; set; } = 15;
@@ -70,5 +90,16 @@ public sealed class SipOptions
         Math.Max(1, MaxConcurrentCallsPerOwner),
         TimeSpan.FromSeconds(Math.Clamp(DefaultRingSeconds, 1, 600)),
         TimeSpan.FromSeconds(Math.Clamp(DefaultMaxCallSeconds, 1, 86_400)),
-        TimeSpan.FromMilliseconds(Math.Clamp(DialplanRunTimeMilliseconds, 50, 60_000)));
+        TimeSpan.FromMilliseconds(Math.Clamp(DialplanRunTimeMilliseconds, 10, 10_000)),
+        Math.Clamp(MaxTransfersPerCall, 1, 1000),
+        Math.Max(0, MaxCallsPerHourPerOwner),
+        Math.Max(0, MaxCallsPerDayPerOwner));
+
+    /// <summary>The dialplan budget and per-owner limit, as one evaluator to share between the calls and the portal.</summary>
+    public DialplanEvaluator CreateDialplanEvaluator(TimeProvider time) =>
+        new(CallLimits.DialplanRunTime, Math.Max(1, MaxDialplanEvaluationsPerOwner), time);
+
+    /// <summary>The direct-dialling policy.</summary>
+    /// <exception cref="FormatException">A denied network is not written as one; the message says which.</exception>
+    public DirectDialPolicy CreateDirectDialPolicy() => DirectDialPolicy.Parse(DirectDial.Enabled, DirectDial.DeniedNetworks);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Portal.Sip.Auth;
 using Portal.Sip.Calls;
 using Portal.Sip.Dialogs;
+using Portal.Sip.Dialplans;
 using Portal.Sip.Limits;
 using Portal.Sip.Messages;
 using Portal.Sip.Providers;
@@ -49,8 +50,13 @@ public sealed class SipServer : IAsyncDisposable
         ICallRecordSink records,
         TimeProvider time,
         ILoggerFactory loggers,
-        IProviderRegistrationStore? providerRegistrations = null)
+        IProviderRegistrationStore? providerRegistrations = null,
+        DialplanEvaluator? dialplanEvaluator = null,
+        ITransferRateLimit? transferRateLimit = null,
+        ICallStartHistory? callStarts = null)
     {
+        // Read before anything listens, so a bad Sip:DirectDial stops the start with its message.
+        var directDial = options.CreateDirectDialPolicy();
         var listen = ParseListen(options.Listen);
         var registrar = new SipRegistrar(bindings, time);
         var limits = options.Limits;
@@ -72,7 +78,8 @@ public sealed class SipServer : IAsyncDisposable
             time, loggers.CreateLogger<SipTransport>(), options.Tcp.TransportOptions);
         var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints);
         var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
-            accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>());
+            accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
+            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts);
         var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>());
         var layer = new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>());
         calls.Attach(layer);

@@ -104,6 +104,8 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Portal:Admin:Password", AdminPassword);
         builder.UseSetting("Sip:Domains", "sip.example.test");
         builder.UseSetting("Sip:Listen", "udp:127.0.0.1:0,tcp:127.0.0.1:0");
+        // The peers (sipp, baresip, voice apps) are dialled directly on 127.0.0.1, which the default policy refuses.
+        builder.UseSetting("Sip:DirectDial:DeniedNetworks", "none");
         builder.UseSetting("urls", "http://127.0.0.1:0");
         foreach (var (key, value) in settings)
         {

@@ -54,4 +54,15 @@ public sealed class AppStartupTests
         Assert.Contains("Username or email", html);
         Assert.Contains("Sign in", html);
     }
+
+    [Fact]
+    public async Task BadDeniedNetwork_InConfiguration_StopsTheStartSayingWhichEntry()
+    {
+        await using var factory = new PortalWebFactory().With("Sip:DirectDial:DeniedNetworks", "10.0.0.0/8,10.0.0.0/33");
+
+        var error = Record.Exception(() => factory.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains("Sip:DirectDial:DeniedNetworks entry '10.0.0.0/33' is not a network", error.ToString());
+    }
 }

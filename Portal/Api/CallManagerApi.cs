@@ -190,6 +190,8 @@ public static class CallManagerApi
             "a transfer of this call is still pending; wait for its outcome"),
         TransferStartOutcome.NoTransferDialplan => CallManagerReply.Problem(StatusCodes.Status422UnprocessableEntity, "no-transfer-dialplan",
             start.Problem ?? "this user has no dialplan named 'transfer'; create one in the portal to say where transfers go"),
+        TransferStartOutcome.TooManyTransfers => CallManagerReply.Problem(StatusCodes.Status403Forbidden, "too-many-transfers",
+            (start.Problem ?? "this call has had as many transfers as one call may") + " (Sip:MaxTransfersPerCall)"),
         _ => throw new ArgumentOutOfRangeException(nameof(start), start.Outcome, "not a refusal"),
     };
 

@@ -1,14 +1,16 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Portal.Sip.Calls;
 
 namespace Portal.Api;
 
 /// <summary>
 /// Fixed one-minute windows per source address and per user (DESIGN §7). The API charges the per-user window
-/// itself, after the key is verified, so nobody can spend another user's quota by naming them.
+/// itself, after the key is verified, so nobody can spend another user's quota by naming them. A phone's REFER
+/// spends the same per-user budget (<see cref="ITransferRateLimit"/>, DESIGN §10).
 /// </summary>
-public sealed class CallManagerRateLimits : IDisposable
+public sealed class CallManagerRateLimits : ITransferRateLimit, IDisposable
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
@@ -28,6 +30,8 @@ public sealed class CallManagerRateLimits : IDisposable
     /// <summary>Counts a transfer request by <paramref name="userId"/>; false, with when to retry, once over the limit.</summary>
     public bool TryAcquireForUser(string userId, out TimeSpan retryAfter) =>
         TryAcquire(perUser, userId, out retryAfter);
+
+    bool ITransferRateLimit.TryAcquire(string ownerId, out TimeSpan retryAfter) => TryAcquireForUser(ownerId, out retryAfter);
 
     public void Dispose()
     {

@@ -63,7 +63,11 @@ internal sealed class AdminCommands(IServiceProvider services, TextWriter output
         var password = new Option<string>("--password") { Description = $"SIP password, {SipAccountService.MinPasswordLength} to {SipAccountService.MaxPasswordLength} characters (stored only as digest hashes)", Required = true };
         var outDialplan = new Option<string?>("--out-dialplan") { Description = "Dialplan for calls the account places" };
         var inDialplan = new Option<string?>("--in-dialplan") { Description = "Dialplan for calls to the account" };
-        var add = new Command("add", "Create a SIP account") { owner, sipUser, password, outDialplan, inDialplan };
+        var callersMayTransfer = new Option<bool>("--callers-may-transfer")
+        {
+            Description = "Let the other party of the account's calls transfer them with REFER (off by default)",
+        };
+        var add = new Command("add", "Create a SIP account") { owner, sipUser, password, outDialplan, inDialplan, callersMayTransfer };
         add.SetAction((result, ct) => RunAsync(async scope =>
         {
             var caller = await OwnerAsync(scope, result.GetValue(owner)!);
@@ -73,8 +77,10 @@ internal sealed class AdminCommands(IServiceProvider services, TextWriter output
                 Password = result.GetValue(password),
                 OutDialplanName = result.GetValue(outDialplan),
                 InDialplanName = result.GetValue(inDialplan),
+                CallersMayTransfer = result.GetValue(callersMayTransfer),
             }, ct);
-            await output.WriteLineAsync($"Created SIP account {account.Username} for {caller.UserName}.");
+            await output.WriteLineAsync($"Created SIP account {account.Username} for {caller.UserName}"
+                + (account.CallersMayTransfer ? "; its callers may transfer its calls." : "."));
         }));
         return new Command("sip-account", "Manage SIP accounts") { add };
     }
@@ -97,8 +103,14 @@ internal sealed class AdminCommands(IServiceProvider services, TextWriter output
             var source = await File.ReadAllTextAsync(path.FullName, ct);
             try
             {
-                var saved = await scope.GetRequiredService<DialplanService>().SetAsync(caller, result.GetValue(name)!, source, ct);
+                var dialplans = scope.GetRequiredService<DialplanService>();
+                var saved = await dialplans.SetAsync(caller, result.GetValue(name)!, source, ct);
                 await output.WriteLineAsync($"Saved dialplan {saved.Name} for {caller.UserName} (version {saved.Version}).");
+                // Saved all the same: the direct-dialling policy is the admin's and may change.
+                foreach (var warning in (await dialplans.CheckAsync(caller, source, ct)).Warnings)
+                {
+                    await error.WriteLineAsync($"{path.Name}:{warning}");
+                }
             }
             catch (DialplanInvalidException ex)
             {

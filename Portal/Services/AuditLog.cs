@@ -19,13 +19,24 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, TimeP
     public void Add(PortalDbContext db, string actor, string action, string target, string? detail = null, string? sourceIp = null) =>
         db.AuditEntries.Add(Entry(actor, action, target, detail, sourceIp));
 
+    /// <summary>
+    /// Adds an entry that concerns <paramref name="ownerId"/>'s calls although someone else acted (a refused call or
+    /// REFER, DESIGN §10), so that user's Home page can show it.
+    /// </summary>
+    public void AddForOwner(PortalDbContext db, string ownerId, string actor, string action, string target, string? detail, string? sourceIp)
+    {
+        var entry = Entry(actor, action, target, detail, sourceIp);
+        entry.OwnerId = ownerId;
+        db.AuditEntries.Add(entry);
+    }
+
     private AuditEntry Entry(string actor, string action, string target, string? detail, string? sourceIp) => new()
     {
         Actor = Truncate(actor, 64),
         Action = Truncate(action, 64),
         Target = Truncate(target, 256),
         Detail = detail is null ? null : Truncate(detail, 1024),
-        SourceIp = sourceIp,
+        SourceIp = sourceIp is null ? null : Truncate(sourceIp, 64),
         At = time.GetUtcNow().UtcDateTime,
     };
 

@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Sip.Calls;
 
 namespace Portal.Services;
 
-/// <summary>The caller's numbers for the Home page, each one query against indexed columns.</summary>
+/// <summary>The caller's numbers for the Home page, each one query against indexed columns, and their recent call-limit refusals.</summary>
 public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
 {
     public async Task<DashboardStats> GetAsync(PortalCaller caller, CancellationToken cancellationToken = default)
@@ -21,6 +22,12 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
             .Select(i => firstHour.AddHours(i))
             .Select(hour => new HourlyCalls(hour, starts.Count(s => s >= hour && s < hour.AddHours(1))))
             .ToList();
-        return new DashboardStats(accounts, registrations, today, perHour);
+        var since = now.AddDays(-1);
+        var limits = await db.AuditEntries.AsNoTracking()
+            .Where(a => a.OwnerId == caller.UserId && a.Action == CallRefusal.CallLimitReached && a.At >= since)
+            .OrderByDescending(a => a.At).Take(5)
+            .Select(a => new CallLimitNotice(a.At, a.Detail ?? a.Action))
+            .ToListAsync(cancellationToken);
+        return new DashboardStats(accounts, registrations, today, perHour, limits);
     }
 }

@@ -5,6 +5,7 @@ using Portal.Data.Entities;
 using Microsoft.Extensions.Options;
 using Portal.Sip.Dialplans;
 using Portal.Sip.Hosting;
+using Portal.Sip.Transport;
 
 namespace Portal.Services;
 
@@ -16,8 +17,13 @@ public sealed partial class DialplanService(
     IDbContextFactory<PortalDbContext> dbFactory,
     AuditLog audit,
     TimeProvider time,
-    IOptions<SipOptions> sipOptions)
+    IOptions<SipOptions> sipOptions,
+    DialplanEvaluator evaluator,
+    DirectDialPolicy directDial)
 {
+    /// <summary>How long the Test panel waits for a direct leg's host to be looked up.</summary>
+    private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(3);
+
     public const int MaxSourceLength = 65536;
 
     public async Task<IReadOnlyList<DialplanSummary>> ListAsync(PortalCaller caller, CancellationToken cancellationToken = default)
@@ -129,13 +135,89 @@ public sealed partial class DialplanService(
 
     /// <summary>
     /// The checks a save runs (DESIGN §6): every syntax error with its line and column, and dial strings naming
-    /// a provider the caller does not have.
+    /// a provider the caller does not have; and, as warnings, legs written to a host the direct-dialling policy
+    /// refuses (DESIGN §10).
     /// </summary>
-    public async Task<IReadOnlyList<DialplanError>> CheckAsync(PortalCaller caller, string source, CancellationToken cancellationToken = default)
+    public async Task<DialplanCheck> CheckAsync(PortalCaller caller, string source, CancellationToken cancellationToken = default)
     {
+        source = source.Replace("\r\n", "\n");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return RulesDialplanValidator.Validate(source.Replace("\r\n", "\n"), await ProviderNamesAsync(db, caller, cancellationToken),
-            sipOptions.Value.DomainList);
+        var providers = await ProviderNamesAsync(db, caller, cancellationToken);
+        var domains = sipOptions.Value.DomainList;
+        return new DialplanCheck(RulesDialplanValidator.Validate(source, providers, domains),
+            RulesDialplanValidator.DirectDialWarnings(source, providers, domains, directDial));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="source"/> (saved or not) against a dialled number as a call would, without placing one:
+    /// off the caller's thread, under the same budget and per-owner limit as calls (DESIGN §10), and with each
+    /// direct leg's host looked up and checked against the direct-dialling policy.
+    /// </summary>
+    public async Task<DialplanTestResult> TestAsync(PortalCaller caller, string source, string dialled, string? from,
+        CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(dialled))
+        {
+            return DialplanTestResult.Failed("Enter the number or name a phone would dial.");
+        }
+
+        var parsed = await Task.Run(() => RulesDialplanParser.Parse(source.Replace("\r\n", "\n")), cancellationToken);
+        if (!parsed.Succeeded)
+        {
+            var first = parsed.Errors[0];
+            return DialplanTestResult.Failed(
+                $"The rules have {parsed.Errors.Count} error(s); fix them first (line {first.Line}, column {first.Column}: {first.Message}).");
+        }
+
+        var domain = sipOptions.Value.DomainList.FirstOrDefault() ?? "localhost";
+        var context = new DialplanContext(dialled.Trim(), domain, string.IsNullOrWhiteSpace(from) ? "anonymous" : from.Trim(),
+            "test-call", caller.UserName, 1, await RoutesAsync(caller, cancellationToken));
+        var evaluation = await evaluator.EvaluateAsync(caller.UserId, parsed.Dialplan!, context);
+        if (evaluation.Plan is not { } plan)
+        {
+            return DialplanTestResult.Failed(evaluation.Outcome == DialplanEvaluationOutcome.OverBudget
+                ? $"{evaluation.Message} A call would get 500: simplify the rules or regexes before the first match."
+                : evaluation.Message!);
+        }
+
+        var refusals = new Dictionary<DialLeg, string>();
+        foreach (var leg in plan.Steps.OfType<DialStep>().SelectMany(d => d.Dial.Groups).SelectMany(g => g.Legs))
+        {
+            if (leg.Route is DirectRoute direct && !refusals.ContainsKey(leg)
+                && await DirectLegRefusalAsync(direct, cancellationToken) is { } refusal)
+            {
+                refusals[leg] = refusal;
+            }
+        }
+
+        return new DialplanTestResult(plan, null, refusals);
+    }
+
+    /// <summary>Why a call would fail this direct leg: the policy refuses the address it resolves to, or it does not resolve.</summary>
+    private async Task<string?> DirectLegRefusalAsync(DirectRoute direct, CancellationToken cancellationToken)
+    {
+        if (!directDial.Enabled)
+        {
+            return DirectDialPolicy.DisabledRefusal;
+        }
+
+        using var lookup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        lookup.CancelAfter(LookupTimeout);
+        try
+        {
+            if (await SipDestinationResolver.ResolveAsync(direct.Uri, lookup.Token) is not { } destination)
+            {
+                return $"Not Found - {direct.Uri.Host} does not resolve";
+            }
+
+            // The address itself is not shown: it would tell any user what internal names resolve to.
+            var named = System.Net.IPAddress.TryParse(direct.Uri.Host.Trim('[', ']'), out _) ? "" : $" ({direct.Uri.Host} resolves into a denied network)";
+            return directDial.Refusal(destination.EndPoint.Address) is { } refusal ? refusal + named : null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"{direct.Uri.Host} could not be looked up within {LookupTimeout.TotalSeconds:0} s";
+        }
     }
 
     /// <summary>Where dial strings of the caller's dialplans can go: their providers and the hosted domains.</summary>

@@ -14,4 +14,7 @@ public sealed class SipAccountInput
     public bool IsDisabled { get; set; }
 
     public bool IsIncomingOnly { get; set; }
+
+    /// <summary>The other parties of this account's calls may transfer them with REFER (DESIGN §10); off by default.</summary>
+    public bool CallersMayTransfer { get; set; }
 }

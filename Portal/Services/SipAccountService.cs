@@ -28,7 +28,7 @@ public sealed partial class SipAccountService(
             .Where(a => a.OwnerId == caller.UserId)
             .OrderBy(a => a.Username)
             .Select(a => new SipAccountSummary(a.Id, a.Username, a.OutDialplanName, a.InDialplanName, a.IsDisabled,
-                a.IsIncomingOnly, a.CreatedAt))
+                a.IsIncomingOnly, a.CreatedAt, a.CallersMayTransfer))
             .ToListAsync(cancellationToken);
     }
 
@@ -68,6 +68,7 @@ public sealed partial class SipAccountService(
             InDialplanName = Blank(input.InDialplanName),
             IsDisabled = input.IsDisabled,
             IsIncomingOnly = input.IsIncomingOnly,
+            CallersMayTransfer = input.CallersMayTransfer,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         db.SipAccounts.Add(account);
@@ -94,8 +95,15 @@ public sealed partial class SipAccountService(
         account.InDialplanName = Blank(input.InDialplanName);
         account.IsDisabled = input.IsDisabled;
         account.IsIncomingOnly = input.IsIncomingOnly;
-        audit.Add(db, caller.AuditName, "sip-account.update", account.Username,
-            string.IsNullOrEmpty(input.Password) ? null : "password changed");
+        var transferChanged = account.CallersMayTransfer != input.CallersMayTransfer;
+        account.CallersMayTransfer = input.CallersMayTransfer;
+        string?[] changes =
+        [
+            string.IsNullOrEmpty(input.Password) ? null : "password changed",
+            transferChanged ? (input.CallersMayTransfer ? "callers may transfer" : "only the owner's phones may transfer") : null,
+        ];
+        var detail = string.Join("; ", changes.OfType<string>());
+        audit.Add(db, caller.AuditName, "sip-account.update", account.Username, detail.Length == 0 ? null : detail);
         await db.SaveChangesAsync(cancellationToken);
         return ToSummary(account);
     }
@@ -151,7 +159,7 @@ public sealed partial class SipAccountService(
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static SipAccountSummary ToSummary(SipAccount a) =>
-        new(a.Id, a.Username, a.OutDialplanName, a.InDialplanName, a.IsDisabled, a.IsIncomingOnly, a.CreatedAt);
+        new(a.Id, a.Username, a.OutDialplanName, a.InDialplanName, a.IsDisabled, a.IsIncomingOnly, a.CreatedAt, a.CallersMayTransfer);
 
     [GeneratedRegex(SipAccount.UsernamePattern)]
     private static partial Regex UsernameRegex();

@@ -7,4 +7,5 @@ public sealed record SipAccountSummary(
     string? InDialplanName,
     bool IsDisabled,
     bool IsIncomingOnly,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    bool CallersMayTransfer = false);

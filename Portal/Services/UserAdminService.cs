@@ -15,6 +15,9 @@ public sealed class UserAdminService(
     /// <summary>The highest concurrent-call cap an admin may give one user.</summary>
     public const int MaxCallLimit = 1000;
 
+    /// <summary>The highest hourly or daily call limit an admin may give one user (0 is unlimited).</summary>
+    public const int MaxVelocityLimit = 100_000;
+
     public async Task<IReadOnlyList<UserSummary>> ListAsync(PortalCaller caller, string? search, CancellationToken cancellationToken = default)
     {
         RequireAdmin(caller);
@@ -31,11 +34,12 @@ public sealed class UserAdminService(
             .Select(u => new
             {
                 u.Id, u.UserName, u.Email, u.IsSuspended, u.SuspendedReason, u.CreatedAt, u.LockoutEnd, u.MaxConcurrentCalls,
+                u.MaxCallsPerHour, u.MaxCallsPerDay,
                 IsAdmin = db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRoleId),
             })
             .ToListAsync(cancellationToken);
         return users.Select(u => new UserSummary(u.Id, u.UserName!, u.Email, u.IsAdmin, u.IsSuspended, u.SuspendedReason,
-            u.CreatedAt, u.LockoutEnd, u.MaxConcurrentCalls)).ToList();
+            u.CreatedAt, u.LockoutEnd, u.MaxConcurrentCalls, u.MaxCallsPerHour, u.MaxCallsPerDay)).ToList();
     }
 
     /// <summary>Suspends a user: they cannot sign in and their open sessions end (the security stamp changes).</summary>
@@ -153,6 +157,43 @@ public sealed class UserAdminService(
             generated ? "a generated password" : "a password the admin chose", cancellationToken: cancellationToken);
         return newPassword;
     }
+
+    /// <summary>
+    /// Sets how many calls the user's configuration may start per hour and per day (DESIGN §10 velocity limits);
+    /// 0 is unlimited, null goes back to the service's <c>Sip:MaxCallsPerHourPerOwner</c> /
+    /// <c>Sip:MaxCallsPerDayPerOwner</c>. Takes effect from the next call.
+    /// </summary>
+    public async Task SetCallVelocityAsync(PortalCaller caller, string userId, int? perHour, int? perDay, CancellationToken cancellationToken = default)
+    {
+        RequireAdmin(caller);
+        foreach (var (field, value) in new[] { ("MaxCallsPerHour", perHour), ("MaxCallsPerDay", perDay) })
+        {
+            if (value is < 0 or > MaxVelocityLimit)
+            {
+                throw new PortalValidationException(field,
+                    $"Give a number of calls from 0 (unlimited) to {MaxVelocityLimit}, or leave it empty for the service default.");
+            }
+        }
+
+        var user = await FindAsync(userId);
+        if (user.MaxCallsPerHour == perHour && user.MaxCallsPerDay == perDay)
+        {
+            return;
+        }
+
+        user.MaxCallsPerHour = perHour;
+        user.MaxCallsPerDay = perDay;
+        Check(await userManager.UpdateAsync(user));
+        await audit.WriteAsync(caller.AuditName, "user.call-velocity", user.UserName!,
+            $"per hour: {Describe(perHour)}; per day: {Describe(perDay)}", cancellationToken: cancellationToken);
+    }
+
+    private static string Describe(int? limit) => limit switch
+    {
+        null => "the service default",
+        0 => "unlimited",
+        { } calls => calls.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private async Task<PortalUser> FindAsync(string userId) =>
         await userManager.FindByIdAsync(userId) ?? throw new PortalNotFoundException("The user");

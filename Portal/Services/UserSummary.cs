@@ -9,4 +9,6 @@ public sealed record UserSummary(
     string? SuspendedReason,
     DateTime CreatedAt,
     DateTimeOffset? LockoutEnd,
-    int? MaxConcurrentCalls = null);
+    int? MaxConcurrentCalls = null,
+    int? MaxCallsPerHour = null,
+    int? MaxCallsPerDay = null);

@@ -11,7 +11,8 @@ namespace Portal.SipIntegration;
 /// <summary>
 /// Call detail records in the portal database (DESIGN §4 CallRecord), written as the call progresses: a row when
 /// it starts, updated when it is answered, transferred and when it ends, so a crash loses at most the last step.
-/// A transfer's outcome also goes to the audit log, under whoever asked for it.
+/// A transfer's outcome also goes to the audit log, under whoever asked for it, and so do refusals of a user's
+/// calls and REFERs (DESIGN §10).
 /// Writes take their turn with the SIP service's other writes (<see cref="SipDatabaseWrites"/>).
 /// </summary>
 public sealed class EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, SipDatabaseWrites writes) : ICallRecordSink
@@ -95,6 +96,16 @@ public sealed class EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactor
 
         audit.Add(db, transfer.RequestedBy, answered ? "transfer.answered" : "transfer.failed", $"call {call.Number} to {transfer.Destination}",
             $"transfer {transfer.Id}: {transfer.Reason}" + (transfer.Target is null ? "" : $" ({transfer.Target})"));
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>A refusal that concerns a user's calls goes to the audit log under that user (DESIGN §10).</summary>
+    public ValueTask CallRefusedAsync(CallRefusal refusal) => new(writes.RunAsync(() => CallRefusedInTurnAsync(refusal)));
+
+    private async Task CallRefusedInTurnAsync(CallRefusal refusal)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        audit.AddForOwner(db, refusal.OwnerId, refusal.Actor, refusal.Action, refusal.Target, refusal.Detail, refusal.Source);
         await db.SaveChangesAsync();
     }
 

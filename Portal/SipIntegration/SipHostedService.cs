@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Portal.Sip.Calls;
+using Portal.Sip.Dialplans;
 using Portal.Sip.Hosting;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
@@ -15,8 +16,11 @@ public sealed partial class SipHostedService(
     ISipBindingStore bindings,
     ICallRecordSink callRecords,
     IProviderRegistrationStore providerRegistrations,
+    ITransferRateLimit transferRateLimit,
+    ICallStartHistory callStarts,
     SipRegistrationEvents registrationEvents,
     ProviderStatusEvents providerStatusEvents,
+    DialplanEvaluator dialplanEvaluator,
     TimeProvider time,
     ILoggerFactory loggers,
     ILogger<SipHostedService> logger) : IHostedService, IAsyncDisposable
@@ -42,7 +46,8 @@ public sealed partial class SipHostedService(
     {
         // The directory is read whole before the first packet, so no request waits on the database for it.
         await directory.LoadAsync(cancellationToken);
-        server = SipServer.Start(options.Value, directory, bindings, directory, directory, callRecords, time, loggers, providerRegistrations);
+        server = SipServer.Start(options.Value, directory, bindings, directory, directory, callRecords, time, loggers, providerRegistrations,
+            dialplanEvaluator, transferRateLimit, callStarts);
         server.Registrar.BindingsChanged += registrationEvents.Publish;
         if (server.ProviderRegistrations is { } registrationClient)
         {

@@ -19,6 +19,8 @@ public static class SipIntegrationServiceCollectionExtensions
         services.AddSingleton<IProviderDirectory>(sp => sp.GetRequiredService<SipDirectory>());
         services.AddSingleton<ISipBindingStore, EfSipBindingStore>();
         services.AddSingleton<ICallRecordSink, EfCallRecordSink>();
+        services.AddSingleton<ICallStartHistory, EfCallStartHistory>();
+        services.AddSingleton<ITransferRateLimit>(sp => sp.GetRequiredService<Api.CallManagerRateLimits>());
         services.AddSingleton<IProviderRegistrationStore, EfProviderRegistrationStore>();
         services.AddSingleton<SipHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<SipHostedService>());

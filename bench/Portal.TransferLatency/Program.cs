@@ -37,6 +37,8 @@ string[] config =
     "--Portal:Admin:Email=admin@bench.test", "--Portal:Admin:Password=bench-admin-password",
     // The digest realm the SIP password is hashed for; also the From host the voice app scenario expects.
     "--Sip:Domains=sip.example.test",
+    // The voice app and the transfer target listen on 127.0.0.1, which the default direct-dialling policy refuses.
+    "--Sip:DirectDial:DeniedNetworks=none",
 ];
 var processes = new List<Process>();
 try

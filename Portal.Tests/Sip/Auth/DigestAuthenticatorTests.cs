@@ -182,7 +182,7 @@ public sealed class DigestAuthenticatorTests
     {
         // An RFC 2069 answer has no nonce count: a sniffed one could be replayed for the nonce's lifetime.
         var nonce = await ChallengeNonceAsync();
-        var header = $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "REGISTER", "sip:sip.example.test", nonce, qop: null)}";
+        var header = $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret-pass", "REGISTER", "sip:sip.example.test", nonce, qop: null)}";
 
         var refused = await authenticator.AuthenticateAsync(SipTestMessages.Register("alice", extraHeaders: header), Source, false);
         Assert.Equal(403, refused.Response!.StatusCode);
@@ -191,7 +191,7 @@ public sealed class DigestAuthenticatorTests
         var lenient = new DigestAuthenticator(new Directory(accounts), new DigestNonces(time), new AuthFailureLimiter(time), Realm,
             allowWithoutQop: true);
         var challenge = await lenient.AuthenticateAsync(SipTestMessages.Register("alice"), Source, proxy: false);
-        var oldDevice = $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret", "REGISTER", "sip:sip.example.test",
+        var oldDevice = $"Authorization: {TestDigestClient.Header("MD5", "alice", Realm, "s3cret-pass", "REGISTER", "sip:sip.example.test",
             challenge.Response!.WwwAuthenticate[0].Nonce!, qop: null)}";
         Assert.True((await lenient.AuthenticateAsync(SipTestMessages.Register("alice", extraHeaders: oldDevice), Source, false)).IsAuthenticated);
     }
@@ -200,20 +200,20 @@ public sealed class DigestAuthenticatorTests
     public async Task AuthenticateAsync_GuessesSpreadOverManyAddresses_BlockTheNameButNotItsOwnPhone()
     {
         var phone = IPAddress.Parse("198.51.100.7");
-        Assert.True((await AnswerAsync("alice", "s3cret", phone)).IsAuthenticated);
+        Assert.True((await AnswerAsync("alice", "s3cret-pass", phone)).IsAuthenticated);
         for (var i = 0; i < 10; i++)
         {
             await AnswerAsync("alice", $"guess{i}", IPAddress.Parse($"203.0.113.{i + 1}"));
         }
 
         // Right password, from an address that never authenticated as alice: refused, like any address would be.
-        var stranger = await AnswerAsync("alice", "s3cret", IPAddress.Parse("203.0.113.200"));
+        var stranger = await AnswerAsync("alice", "s3cret-pass", IPAddress.Parse("203.0.113.200"));
         Assert.Equal(403, stranger.Response!.StatusCode);
         Assert.Contains("too many failed attempts", stranger.Response.ReasonPhrase);
-        Assert.True((await AnswerAsync("alice", "s3cret", phone)).IsAuthenticated);
+        Assert.True((await AnswerAsync("alice", "s3cret-pass", phone)).IsAuthenticated);
 
         time.Advance(TimeSpan.FromMinutes(6));
-        Assert.True((await AnswerAsync("alice", "s3cret", IPAddress.Parse("203.0.113.200"))).IsAuthenticated);
+        Assert.True((await AnswerAsync("alice", "s3cret-pass", IPAddress.Parse("203.0.113.200"))).IsAuthenticated);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Sip.Auth;
 using Portal.Sip.Calls;
 using Portal.Sip.Dialogs;
+using Portal.Sip.Dialplans;
 using Portal.Sip.Hosting;
 using Portal.Sip.Messages;
 using Portal.Sip.Registrar;
@@ -23,14 +24,19 @@ internal sealed class CallBench
 {
     public const string Realm = "sip.example.test";
 
-    public CallBench(CallLimits? limits = null)
+    /// <param name="directDial">Where direct legs may go; by default anywhere (<c>none</c> denied), as the test infrastructure runs on loopback.</param>
+    /// <param name="evaluator">Runs the dialplans; by default one built from <paramref name="limits"/> on the bench's clock.</param>
+    public CallBench(CallLimits? limits = null, DirectDialPolicy? directDial = null, DialplanEvaluator? evaluator = null,
+        ITransferRateLimit? transferRateLimit = null, ICallStartHistory? callStarts = null)
     {
         Accounts.Accounts["alice"] = Account(1, "alice", "owner-1", "default");
         Accounts.Accounts["bob"] = Account(2, "bob", "owner-2", null) with { IsIncomingOnly = true };
         var authenticator = new DigestAuthenticator(Accounts, new DigestNonces(Time), new AuthFailureLimiter(Time), Realm, [DigestAlgorithm.Md5]);
         var domains = new SipLocalDomains([Realm], [CallTestMessages.Local]);
         Calls = new CallManager(authenticator, domains, [Realm], new SipLocalAddress([CallTestMessages.Local]), Accounts, Bindings, Dialplans, Providers,
-            Records, limits ?? CallLimits.Default, Time, NullLogger<CallManager>.Instance);
+            Records, limits ?? CallLimits.Default, Time, NullLogger<CallManager>.Instance,
+            evaluator ?? new DialplanEvaluator((limits ?? CallLimits.Default).DialplanRunTime, 2, Time), directDial ?? DirectDialPolicy.AllowAll,
+            transferRateLimit, callStarts);
         var dispatcher = new SipRequestDispatcher(authenticator, new SipRegistrar(Bindings, Time), domains, Calls, NullLogger<SipRequestDispatcher>.Instance);
         Layer = new SipTransactionLayer(Sender, dispatcher, Time, NullLogger.Instance);
         Calls.Attach(Layer);
@@ -105,6 +111,23 @@ internal sealed class CallBench
         await ReceiveAsync(ok, callee);
         var (callerOk, _) = await Sender.WaitForResponseAsync(200, "a-leg-1", mark);
         await Sender.WaitForRequestAsync("ACK", mark, placed.CallId);
+        await ReceiveAsync(CallTestMessages.AckFor(invite, callerOk), CallTestMessages.Phone);
+        return new EstablishedCall(invite, callerOk, placed, ok, callee);
+    }
+
+    /// <summary>
+    /// An anonymous caller at example.org calls bob (no credentials), whose in dialplan or phones send the call on;
+    /// the first placed leg (matching <paramref name="which"/>) answers and the caller ACKs the 200.
+    /// </summary>
+    public async Task<EstablishedCall> EstablishInboundAsync(Func<SipRequest, bool>? which = null)
+    {
+        var mark = Sender.Count;
+        var invite = CallTestMessages.Invite("bob", fromHost: "example.org");
+        await ReceiveAsync(invite, CallTestMessages.Phone);
+        var (placed, callee) = await PlacedInviteAsync(mark, which);
+        var ok = CallTestMessages.Respond(placed, 200, "callee1", CallTestMessages.CalleeSdp);
+        await ReceiveAsync(ok, callee);
+        var (callerOk, _) = await Sender.WaitForResponseAsync(200, "a-leg-1", mark);
         await ReceiveAsync(CallTestMessages.AckFor(invite, callerOk), CallTestMessages.Phone);
         return new EstablishedCall(invite, callerOk, placed, ok, callee);
     }

@@ -8,6 +8,7 @@ internal sealed class RecordingCallRecordSink : ICallRecordSink
     private readonly Lock _gate = new();
     private readonly List<string> _entries = [];
     private TaskCompletionSource _added = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<CallRefusal> _refusals = [];
     private readonly TaskCompletionSource<(CallSnapshot Call, string Status, string Reason)> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>"started", "answered", "ended Completed: caller hung up", … in the order received.</summary>
@@ -38,6 +39,34 @@ internal sealed class RecordingCallRecordSink : ICallRecordSink
 
     public ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer) =>
         Add($"transfer {transfer.State}: {transfer.Reason}");
+
+    public ValueTask CallRefusedAsync(CallRefusal refusal)
+    {
+        lock (_gate)
+        {
+            _refusals.Add(refusal);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The refusals audited so far, once there are at least <paramref name="count"/> (they are written off the SIP path).</summary>
+    public async Task<IReadOnlyList<CallRefusal>> WaitForRefusalsAsync(int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_refusals.Count >= count || DateTime.UtcNow > deadline)
+                {
+                    return [.. _refusals];
+                }
+            }
+
+            await Task.Delay(10);
+        }
+    }
 
     /// <summary>The entries once there are at least <paramref name="count"/> (records are written after the event).</summary>
     public async Task<IReadOnlyList<string>> WaitForEntriesAsync(int count)

@@ -51,6 +51,22 @@ public sealed class AdminCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SipAccountAdd_WithCallersMayTransfer_SetsTheSwitch_WithoutIt_ItStaysOff()
+    {
+        Assert.Equal(0, (await RunAsync("user", "add", "alice", "--email", "alice@example.test", "--password", "alice-password")).Exit);
+
+        var open = await RunAsync("sip-account", "add", "alice", "alice-front", "--password", "s3cret-pass", "--callers-may-transfer");
+        var closed = await RunAsync("sip-account", "add", "alice", "alice-desk", "--password", "s3cret-pass");
+
+        Assert.Equal((0, 0), (open.Exit, closed.Exit));
+        Assert.Contains("its callers may transfer its calls", open.Out);
+        var caller = new PortalCaller((await host.Get<Microsoft.AspNetCore.Identity.UserManager<Portal.Data.Entities.PortalUser>>()
+            .FindByNameAsync("alice"))!.Id, "alice", false);
+        var accounts = await host.Get<SipAccountService>().ListAsync(caller);
+        Assert.Equal([("alice-desk", false), ("alice-front", true)], accounts.Select(a => (a.Username, a.CallersMayTransfer)));
+    }
+
+    [Fact]
     public async Task UserAdd_BadUsername_ExplainsAndExitsNonZero()
     {
         var result = await RunAsync("user", "add", "A!", "--email", "x@example.test", "--password", "long-enough-1");
@@ -87,6 +103,21 @@ public sealed class AdminCommandsTests : IAsyncLifetime
         Assert.Equal(2, result.Exit);
         Assert.Contains($"{Path.GetFileName(file)}:3:", result.Err);
         Assert.Contains("not saved", result.Err);
+        File.Delete(file);
+    }
+
+    [Fact]
+    public async Task DialplanSet_LegToAPrivateAddress_SavesAndPrintsALineColumnWarning()
+    {
+        await RunAsync("user", "add", "alice", "--email", "alice@example.test", "--password", "alice-password");
+        var file = Path.Combine(Path.GetTempPath(), $"pbx-{Guid.NewGuid():N}.rules");
+        await File.WriteAllTextAsync(file, "when /^1$/ then sys.Dial(\"pbx@192.168.1.20\")\n");
+
+        var result = await RunAsync("dialplan", "set", "alice", "default", "--file", file);
+
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("version 1", result.Out);
+        Assert.Contains($"{Path.GetFileName(file)}:1:31: warning: This service refuses this leg (Forbidden - direct dialling to this network is not allowed)", result.Err);
         File.Delete(file);
     }
 

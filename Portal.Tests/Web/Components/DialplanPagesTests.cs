@@ -156,4 +156,44 @@ public sealed class DialplanPagesTests : IAsyncLifetime
 
         cut.WaitForAssertion(() => Assert.Contains("fix them first (line 1", cut.Find("#test-problem").TextContent));
     }
+
+    [Fact]
+    public void TestPanel_RunawayRules_SayTheyUsedUpTheBudget()
+    {
+        var rules = string.Join("\n", Enumerable.Repeat("when /^(a+)+$/ then sys.Respond(486, \"never\")", 999));
+        var cut = ctx.RenderWithProviders<DialplanTestPanel>(p => p.Add(x => x.Source, rules));
+
+        PortalComponentContext.Input(cut, "test-dialled").Input(new string('a', 40) + "!");
+        cut.Find("#run-test").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("used up its 100 ms budget", cut.Find("#test-problem").TextContent), TimeSpan.FromSeconds(30));
+        Assert.Contains("A call would get 500", cut.Find("#test-problem").TextContent);
+    }
+
+    [Fact]
+    public void TestPanel_DirectLegToLoopback_SaysACallWouldFailIt()
+    {
+        var cut = ctx.RenderWithProviders<DialplanTestPanel>(p => p.Add(x => x.Source, "when /^1$/ then sys.Dial(\"app@127.0.0.1:5080|app@192.0.2.20\")"));
+
+        PortalComponentContext.Input(cut, "test-dialled").Input("1");
+        cut.Find("#run-test").Click();
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll(".test-leg-refused")));
+        var legs = cut.FindAll(".test-leg");
+        Assert.Contains("direct dialling to this network is not allowed", legs[0].TextContent);
+        Assert.DoesNotContain("would fail", legs[1].TextContent);
+    }
+
+    [Fact]
+    public void Editor_Check_ShowsADirectDialWarningWithItsLine()
+    {
+        var cut = ctx.RenderWithProviders<DialplanEditor>();
+
+        PortalComponentContext.Input(cut, "dialplan-source").Input("when /^1$/ then sys.Dial(\"app@192.168.1.20\")");
+        cut.Find("#check-dialplan").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Line 1, column 31", cut.Find(".dialplan-warning").TextContent));
+        Assert.Contains("direct dialling to this network is not allowed", cut.Find(".dialplan-warning").TextContent);
+        Assert.Empty(cut.FindAll("#dialplan-check-ok"));
+    }
 }

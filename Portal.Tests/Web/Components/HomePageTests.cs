@@ -49,6 +49,40 @@ public sealed class HomePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Home_WithoutRefusedCalls_ShowsNoCallLimitNotice()
+    {
+        var cut = ctx.RenderWithProviders<Home>();
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#calls-per-hour")));
+        Assert.Empty(cut.FindAll("#call-limit-notice"));
+    }
+
+    [Fact]
+    public async Task Home_CallsRefusedForTheCallLimitToday_ShowANotice_OnlyToTheirOwner()
+    {
+        var bob = await host.CreateUserAsync("bob");
+        await using (var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+        {
+            var audit = host.Get<AuditLog>();
+            audit.AddForOwner(db, alice.UserId, "sip:alice", "call.limit", "sip:alice@x to sip:900@x",
+                "daily call limit reached: 2000 calls in the last day, the limit is 2000", "192.0.2.10");
+            audit.AddForOwner(db, bob.UserId, "sip:bob", "call.limit", "sip:bob@x to sip:900@x", "hourly call limit reached: bob's", "192.0.2.11");
+            db.AuditEntries.Add(new AuditEntry
+            {
+                OwnerId = alice.UserId, Actor = "sip:alice", Action = "call.limit", Target = "old", Detail = "hourly call limit reached: two days ago",
+                At = DateTime.UtcNow.AddDays(-2),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var cut = ctx.RenderWithProviders<Home>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Some of your calls were refused", cut.Find("#call-limit-notice").TextContent));
+        var refusal = Assert.Single(cut.FindAll(".call-limit-refusal"));
+        Assert.Contains("daily call limit reached: 2000 calls in the last day, the limit is 2000", refusal.TextContent);
+    }
+
+    [Fact]
     public async Task Home_PhoneRegisters_CountUpdatesWithoutAReload()
     {
         var cut = ctx.RenderWithProviders<Home>();

@@ -64,6 +64,33 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Editor_CallersMayTransfer_IsOffByDefault_AndSavedWhenSwitchedOn()
+    {
+        var created = await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "s3cret-pass" });
+        Assert.False(created.CallersMayTransfer);
+        var cut = ctx.RenderWithProviders<SipAccountEditor>(p => p.Add(e => e.Id, created.Id));
+        cut.WaitForAssertion(() => Assert.Equal("alice-desk", cut.Find("#sip-username").GetAttribute("value")));
+
+        var toggle = cut.Find("#callers-may-transfer");
+        (toggle.TagName == "INPUT" ? toggle : toggle.QuerySelector("input")!).Change(true);
+        cut.Find("#save-sip-account").Click();
+
+        cut.WaitForAssertion(() => Assert.True(Assert.Single(host.Get<SipAccountService>().ListAsync(alice).Result).CallersMayTransfer));
+        Assert.True((await host.Get<Portal.Sip.Auth.ISipAccountDirectory>().FindAsync("alice-desk"))!.CallersMayTransfer);
+    }
+
+    [Fact]
+    public async Task List_MarksTheAccountsWhoseCallersMayTransfer()
+    {
+        await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-front", Password = "s3cret-pass", CallersMayTransfer = true });
+        await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "s3cret-pass" });
+
+        var cut = ctx.RenderWithProviders<SipAccountList>();
+
+        cut.WaitForAssertion(() => Assert.Contains("alice-front", Assert.Single(cut.FindAll(".callers-may-transfer")).Closest("tr")!.TextContent));
+    }
+
+    [Fact]
     public async Task Editor_ShortPassword_ShowsTheErrorBesideTheFieldAndSavesNothing()
     {
         var cut = ctx.RenderWithProviders<SipAccountEditor>();

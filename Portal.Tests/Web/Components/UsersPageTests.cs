@@ -64,7 +64,8 @@ public sealed class UsersPageTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Contains("root", cut.Find("#user-table").TextContent));
 
         var row = cut.FindAll("#user-table tbody tr").Single(r => r.TextContent.Contains("root@example.test"));
-        Assert.Equal(["Change the call limit of root"], row.QuerySelectorAll("button").Select(b => b.GetAttribute("aria-label")));
+        Assert.Equal(["Change the call limit of root", "Change the calls per hour and day of root"],
+            row.QuerySelectorAll("button").Select(b => b.GetAttribute("aria-label")));
         Assert.Empty(row.QuerySelectorAll("button.reset-password"));
     }
 
@@ -95,6 +96,28 @@ public sealed class UsersPageTests : IAsyncLifetime
 
         cut.WaitForAssertion(() => Assert.Equal("default (10)", AliceRow(cut).QuerySelector(".call-limit")!.TextContent.Trim()));
     }
+
+    [Fact]
+    public async Task CallVelocity_SetInTheDialog_ShowsInTheTable_AndReachesTheUser()
+    {
+        var cut = ctx.RenderWithProviders<Users>();
+        cut.WaitForAssertion(() => Assert.Contains("alice", cut.Find("#user-table").TextContent));
+        Assert.Equal("default (300) / default (2000)", Squash(AliceRow(cut).QuerySelector(".call-velocity")!.TextContent));
+
+        AliceRow(cut).QuerySelector("button.edit-call-velocity")!.Click();
+        cut.WaitForElement("#calls-per-hour");
+        PortalComponentContext.Input(cut, "calls-per-hour").Input("30");
+        PortalComponentContext.Input(cut, "calls-per-day").Input("0");
+        cut.Find("#confirm-call-velocity").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("30 / unlimited", Squash(AliceRow(cut).QuerySelector(".call-velocity")!.TextContent)));
+        Assert.Contains("alice may start 30 calls per hour and unlimited per day.", cut.Markup);
+        await using var scope = host.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByIdAsync(alice.UserId);
+        Assert.Equal((30, 0), (user!.MaxCallsPerHour, user.MaxCallsPerDay));
+    }
+
+    private static string Squash(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
 
     [Fact]
     public async Task ResetPassword_LeftEmpty_ShowsAGeneratedPasswordOnceWithACopyButton_ThatSignsIn()

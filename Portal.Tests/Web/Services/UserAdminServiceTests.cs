@@ -226,4 +226,55 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         await using var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         Assert.False(await db.AuditEntries.AnyAsync(a => a.Action == "user.password-reset"));
     }
+
+    [Fact]
+    public async Task SetCallVelocityAsync_ReachesTheSipDirectory_IsListedAndAudited_AndNullGoesBackToTheDefault()
+    {
+        await WithScopeAsync(sp =>
+            sp.GetRequiredService<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "desk-secret-1" }));
+
+        await WithScopeAsync<bool>(async sp =>
+        {
+            await sp.GetRequiredService<UserAdminService>().SetCallVelocityAsync(admin, alice.UserId, 20, 0);
+            return true;
+        });
+        var limited = await host.Get<ISipAccountDirectory>().FindAsync("alice-desk");
+        var listed = await WithScopeAsync(sp => sp.GetRequiredService<UserAdminService>().ListAsync(admin, "alice"));
+        await WithScopeAsync<bool>(async sp =>
+        {
+            await sp.GetRequiredService<UserAdminService>().SetCallVelocityAsync(admin, alice.UserId, null, null);
+            return true;
+        });
+        var cleared = await host.Get<ISipAccountDirectory>().FindAsync("alice-desk");
+
+        Assert.Equal((20, 0), (limited!.OwnerMaxCallsPerHour, limited.OwnerMaxCallsPerDay));
+        Assert.Equal((20, 0), (Assert.Single(listed).MaxCallsPerHour, listed[0].MaxCallsPerDay));
+        Assert.Equal((null, null), (cleared!.OwnerMaxCallsPerHour, cleared.OwnerMaxCallsPerDay));
+        await using var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var audit = await db.AuditEntries.Where(a => a.Action == "user.call-velocity").OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal(["per hour: 20; per day: unlimited", "per hour: the service default; per day: the service default"], audit.Select(a => a.Detail));
+    }
+
+    [Theory]
+    [InlineData(-1, null)]
+    [InlineData(null, UserAdminService.MaxVelocityLimit + 1)]
+    public async Task SetCallVelocityAsync_OutOfRange_IsRefusedAndChangesNothing(int? perHour, int? perDay)
+    {
+        var refused = await WithScopeAsync(sp =>
+            Assert.ThrowsAsync<PortalValidationException>(() => sp.GetRequiredService<UserAdminService>().SetCallVelocityAsync(admin, alice.UserId, perHour, perDay)));
+
+        Assert.Contains("from 0 (unlimited) to 100000", refused.Message);
+        var listed = await WithScopeAsync(sp => sp.GetRequiredService<UserAdminService>().ListAsync(admin, "alice"));
+        Assert.Equal((null, null), (Assert.Single(listed).MaxCallsPerHour, listed[0].MaxCallsPerDay));
+    }
+
+    [Fact]
+    public async Task SetCallVelocityAsync_ByANonAdmin_IsRefused()
+    {
+        await WithScopeAsync(sp =>
+            Assert.ThrowsAsync<UnauthorizedAccessException>(() => sp.GetRequiredService<UserAdminService>().SetCallVelocityAsync(alice, alice.UserId, 1, 1)));
+
+        var listed = await WithScopeAsync(sp => sp.GetRequiredService<UserAdminService>().ListAsync(admin, "alice"));
+        Assert.Null(Assert.Single(listed).MaxCallsPerHour);
+    }
 }

@@ -41,6 +41,30 @@ public sealed class EfCallRecordSinkTests : IAsyncLifetime
         Assert.Equal(1, databases.MostAtOnce);
     }
 
+    [Fact]
+    public async Task ARefusal_IsAuditedUnderTheOwner_AndItsCallsCountForTheVelocityLimits()
+    {
+        var sink = new EfCallRecordSink(host.Get<IDbContextFactory<PortalDbContext>>(), host.Get<AuditLog>(), new SipDatabaseWrites());
+        var outbound = Call(1);
+        var ringsPhones = Call(2) with { Direction = CallDirection.Inbound, DialplanName = null };
+        var throughInDialplan = Call(3) with { Direction = CallDirection.Inbound, DialplanName = "in" };
+        foreach (var call in new[] { outbound, ringsPhones, throughInDialplan })
+        {
+            await sink.CallStartedAsync(call);
+        }
+
+        await sink.CallRefusedAsync(new CallRefusal(CallRefusal.CallLimitReached, alice.UserId, "alice", "sip:alice", "sip:alice@x to sip:5551234@x",
+            "daily call limit reached: 2000 calls in the last day, the limit is 2000", "192.0.2.10"));
+
+        await using var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var entry = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "call.limit");
+        Assert.Equal((alice.UserId, "sip:alice", "192.0.2.10"), (entry.OwnerId, entry.Actor, entry.SourceIp));
+        Assert.StartsWith("daily call limit reached", entry.Detail);
+        var starts = await new EfCallStartHistory(host.Get<IDbContextFactory<PortalDbContext>>())
+            .ListDialplanCallStartsAsync(alice.UserId, DateTimeOffset.UtcNow.AddDays(-1), CancellationToken.None);
+        Assert.Equal(2, starts.Count);
+    }
+
     private CallSnapshot Call(int number)
     {
         var started = DateTimeOffset.UtcNow;

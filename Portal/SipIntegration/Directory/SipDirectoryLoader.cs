@@ -52,7 +52,8 @@ internal sealed class SipDirectoryLoader(IDbContextFactory<PortalDbContext> dbFa
 
     private static IQueryable<SipAccountCredentials> Credentials(IQueryable<Data.Entities.SipAccount> accounts) =>
         accounts.Select(a => new SipAccountCredentials(a.Id, a.Username, a.OwnerId, a.Owner!.UserName!, a.Realm, a.Ha1Md5, a.Ha1Sha256,
-            a.IsDisabled, a.Owner.IsSuspended, a.IsIncomingOnly, a.OutDialplanName, a.InDialplanName, a.Owner.MaxConcurrentCalls));
+            a.IsDisabled, a.Owner.IsSuspended, a.IsIncomingOnly, a.OutDialplanName, a.InDialplanName, a.Owner.MaxConcurrentCalls,
+            a.CallersMayTransfer, a.Owner.MaxCallsPerHour, a.Owner.MaxCallsPerDay));
 
     private static IQueryable<DirectoryProvider> Providers(IQueryable<Data.Entities.SipProvider> providers) =>
         providers.Select(p => new DirectoryProvider(p.OwnerId, p.Name, p.ServerUri, p.AuthUsername, p.PasswordProtected, p.FromUser, p.FromHost));

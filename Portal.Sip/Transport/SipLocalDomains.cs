@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
-using Portal.Sip.Transport;
 
-namespace Portal.Sip.Hosting;
+namespace Portal.Sip.Transport;
 
 /// <summary>
 /// Which Request-URI hosts are this service (DESIGN §8: the configured domains, and the listen addresses —
