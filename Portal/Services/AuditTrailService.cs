@@ -68,12 +68,13 @@ public sealed class AuditTrailService(IDbContextFactory<PortalDbContext> dbFacto
         var query = db.AuditEntries.AsNoTracking();
         if (ownOnly)
         {
-            // Theirs: done by them (in the portal, or with one of their keys, revoked ones included), or done to their
-            // portal account (user.* entries name the account as the target).
+            // Theirs: done by them (in the portal, or with one of their keys, revoked ones included), done to their
+            // portal account (user.* entries name the account as the target), or concerning their calls (OwnerId:
+            // a refused call or REFER, an admin's hang-up).
             var actors = await db.CallManagerKeys.Where(k => k.OwnerId == caller.UserId).Select(k => "key:" + k.Prefix).ToListAsync(cancellationToken);
             actors.Add(caller.AuditName);
-            var userName = caller.UserName;
-            query = query.Where(a => actors.Contains(a.Actor) || (a.Action.StartsWith("user.") && a.Target == userName));
+            var (userId, userName) = (caller.UserId, caller.UserName);
+            query = query.Where(a => actors.Contains(a.Actor) || a.OwnerId == userId || (a.Action.StartsWith("user.") && a.Target == userName));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Actor))

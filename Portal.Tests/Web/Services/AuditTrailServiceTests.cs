@@ -37,6 +37,10 @@ public sealed class AuditTrailServiceTests : IAsyncLifetime
         db.AuditEntries.Add(Entry("root", "user.suspend", "alice", Day.AddDays(3), "unpaid"));
         db.AuditEntries.Add(Entry("mallory", "dialplan.update", "evil", Day));
         db.AuditEntries.Add(Entry("root", "user.suspend", "mallory", Day.AddDays(3)));
+        // A velocity-limit refusal of a call to alice's account: someone else acted, it concerns her.
+        var refusal = Entry("sip:203.0.113.66", "call.refused", "alice-phone", Day.AddDays(4), "velocity limit", "203.0.113.66");
+        refusal.OwnerId = alice.UserId;
+        db.AuditEntries.Add(refusal);
         await db.SaveChangesAsync();
     }
 
@@ -52,11 +56,11 @@ public sealed class AuditTrailServiceTests : IAsyncLifetime
     {
         var page = await Audit.QueryAllAsync(admin, new AuditFilter(), page: 0, pageSize: 10);
 
-        Assert.Equal(34, page.TotalCount);
+        Assert.Equal(35, page.TotalCount);
         Assert.Equal(10, page.Items.Count);
-        Assert.Equal("mallory", page.Items[0].Target);
+        Assert.Equal("alice-phone", page.Items[0].Target);
         var last = await Audit.QueryAllAsync(admin, new AuditFilter(), page: 3, pageSize: 10);
-        Assert.Equal(4, last.Items.Count);
+        Assert.Equal(5, last.Items.Count);
     }
 
     [Fact]
@@ -80,7 +84,8 @@ public sealed class AuditTrailServiceTests : IAsyncLifetime
     {
         var own = await Audit.QueryOwnAsync(alice, new AuditFilter(), 0, 200);
 
-        Assert.Equal(32, own.TotalCount);
+        Assert.Equal(33, own.TotalCount);
+        Assert.Contains(own.Items, a => a is { Action: "call.refused", Detail: "velocity limit" });
         Assert.Contains(own.Items, a => a.Actor == aliceKeyActor && a.SourceIp == "203.0.113.5");
         Assert.Contains(own.Items, a => a is { Action: "user.suspend", Target: "alice", Detail: "unpaid" });
         Assert.DoesNotContain(own.Items, a => a.Actor == "mallory" || a.Target == "mallory" || a.Target == "evil");
