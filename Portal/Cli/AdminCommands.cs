@@ -192,7 +192,15 @@ internal sealed class AdminCommands(IServiceProvider services, TextWriter output
             var written = await scope.GetRequiredService<DatabaseBackup>().BackupAsync(result.GetValue(file)!.FullName, result.GetValue(force), ct);
             await output.WriteLineAsync($"Backed up the database to {written} ({new FileInfo(written).Length:N0} bytes).");
         }));
-        return new Command("db", "Database maintenance (restore: see the README)") { backup };
+        var source = new Argument<FileInfo>("file") { Description = "A backup made with 'db backup'" };
+        var restore = new Command("restore", "Replace the database with a backup; the service must be stopped") { source };
+        restore.SetAction((result, ct) => RunAsync(async scope =>
+        {
+            var path = result.GetValue(source)!.FullName;
+            await scope.GetRequiredService<DatabaseBackup>().RestoreAsync(path, ct);
+            await output.WriteLineAsync($"Restored the database from {path}. Start the service.");
+        }));
+        return new Command("db", "Database backup and restore") { backup, restore };
     }
 
     private static string FormatDuration(TimeSpan duration) =>

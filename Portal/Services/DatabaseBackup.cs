@@ -65,6 +65,66 @@ public sealed class DatabaseBackup(IDbContextFactory<PortalDbContext> dbFactory)
         }
     }
 
+    /// <summary>
+    /// Replaces the configured database with the backup at <paramref name="backupFile"/>, through the same backup API
+    /// (so the write-ahead log is handled by SQLite). Refuses while any other connection has the database open (a
+    /// running server): it would keep serving calls from what it has in memory, out of step with the restored rows.
+    /// </summary>
+    public async Task RestoreAsync(string backupFile, CancellationToken cancellationToken = default)
+    {
+        var (connectionString, file) = await SourceAsync(cancellationToken);
+        var path = Path.GetFullPath(backupFile);
+        if (!File.Exists(path))
+        {
+            throw new PortalValidationException("file", $"No such file: {path}");
+        }
+
+        if (string.Equals(path, file, StringComparison.Ordinal))
+        {
+            throw new PortalValidationException("file", "That is the database itself; give the backup file.");
+        }
+
+        var backupConnection = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+        await using var backup = new SqliteConnection(backupConnection.ToString());
+        try
+        {
+            await backup.OpenAsync(cancellationToken);
+            await using var check = backup.CreateCommand();
+            check.CommandText = "SELECT COUNT(*) FROM \"__EFMigrationsHistory\"";
+            await check.ExecuteScalarAsync(cancellationToken);
+            check.CommandText = "PRAGMA quick_check";
+            if (await check.ExecuteScalarAsync(cancellationToken) is not "ok")
+            {
+                throw new PortalValidationException("file", $"{path} is damaged (it fails SQLite's integrity check).");
+            }
+        }
+        catch (SqliteException)
+        {
+            throw new PortalValidationException("file", $"{path} is not a Portal database backup.");
+        }
+
+        // This process's own pooled connections (from start-up's migration) would count as users of the database.
+        SqliteConnection.ClearAllPools();
+        var liveConnection = new SqliteConnectionStringBuilder(connectionString) { Pooling = false, DefaultTimeout = 1 };
+        await using var live = new SqliteConnection(liveConnection.ToString());
+        await live.OpenAsync(cancellationToken);
+        await using var mode = live.CreateCommand();
+        try
+        {
+            // Leaving WAL mode needs the only connection to the file: it fails while a server (or anything) has it open.
+            mode.CommandText = "PRAGMA journal_mode=DELETE";
+            await mode.ExecuteScalarAsync(cancellationToken);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+            throw new PortalValidationException("", "The database is in use (is the server running?). Stop the service, then restore.");
+        }
+
+        backup.BackupDatabase(live);
+        mode.CommandText = "PRAGMA journal_mode=WAL";
+        await mode.ExecuteScalarAsync(cancellationToken);
+    }
+
     private async Task<(string ConnectionString, string File)> SourceAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -83,6 +83,51 @@ public sealed class DatabaseBackupTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task DbRestore_RefusedWhileTheDatabaseIsOpen_ThenBringsBackTheBackedUpRows()
+    {
+        await using var host = await FileHostAsync();
+        var audit = host.Get<AuditLog>();
+        await audit.WriteAsync("alice", "dialplan.update", "before the backup");
+        var target = Path.Combine(folder, "backup.db");
+        Assert.Equal(0, (await RunAsync(host, "db", "backup", target)).Exit);
+        await audit.WriteAsync("alice", "dialplan.delete", "after the backup");
+
+        // Another process (a running server) holding the database open.
+        await using (var server = new SqliteConnection($"Data Source={Path.Combine(folder, "portal.db")};Pooling=False"))
+        {
+            await server.OpenAsync();
+            await using var read = server.CreateCommand();
+            read.CommandText = "SELECT COUNT(*) FROM AuditEntries";
+            await read.ExecuteScalarAsync();
+            var refused = await RunAsync(host, "db", "restore", target);
+            Assert.Equal(AdminCommands.ExitInvalid, refused.Exit);
+            Assert.Contains("in use", refused.Err);
+        }
+
+        var restored = await RunAsync(host, "db", "restore", target);
+        Assert.True(restored.Exit == 0, restored.Err);
+        await using var db = await host.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Data.PortalDbContext>>().CreateDbContextAsync();
+        var targets = db.AuditEntries.Select(a => a.Target).ToList();
+        Assert.Contains("before the backup", targets);
+        Assert.DoesNotContain("after the backup", targets);
+    }
+
+    [Fact]
+    public async Task DbRestore_NotABackup_RefusesAndChangesNothing()
+    {
+        await using var host = await FileHostAsync();
+        var bogus = Path.Combine(folder, "notes.txt");
+        await File.WriteAllTextAsync(bogus, "not a database at all, just some text that is long enough to have a header");
+
+        var result = await RunAsync(host, "db", "restore", bogus);
+
+        Assert.Equal(AdminCommands.ExitInvalid, result.Exit);
+        Assert.Contains("not a Portal database backup", result.Err);
+        await using var db = await host.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Data.PortalDbContext>>().CreateDbContextAsync();
+        Assert.Contains("admin", db.Users.Select(u => u.UserName).ToList());
+    }
+
+    [Fact]
     public async Task DbBackup_TargetExists_RefusesUnlessForce()
     {
         await using var host = await FileHostAsync();
