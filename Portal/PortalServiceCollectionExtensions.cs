@@ -7,6 +7,8 @@ using Portal.Api;
 using Portal.Components.Account;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Health;
+using Portal.Retention;
 using Portal.Mail;
 using Portal.Services;
 using Portal.SipIntegration;
@@ -91,18 +93,26 @@ public static class PortalServiceCollectionExtensions
         services.AddSingleton<CallManagerRateLimits>();
         services.AddSingleton<ProviderService>();
         services.AddSingleton<CallHistoryService>();
+        services.AddSingleton<AuditTrailService>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<LiveCallService>();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<SipRegistrationEvents>();
         services.AddSingleton<ProviderStatusEvents>();
         services.AddScoped<PortalDatabaseInitializer>();
+        services.AddSingleton<DatabaseBackup>();
         // Registered before the SIP service so open records are closed before new calls arrive.
         services.AddHostedService<CallRecordRecovery>();
-        if (configuration.GetValue("Sip:Enabled", true))
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.SectionName));
+        services.AddSingleton<RetentionPurge>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionPurge>());
+        var sipEnabled = configuration.GetValue("Sip:Enabled", true);
+        if (sipEnabled)
         {
             services.AddPortalSip();
         }
+
+        services.AddPortalHealthChecks(sipEnabled);
         return builder;
     }
 }

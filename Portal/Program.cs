@@ -3,6 +3,7 @@ using Portal.Api;
 using Portal.Cli;
 using Portal.Components;
 using Portal.Components.Account;
+using Portal.Health;
 using Portal.Services;
 
 var (configArgs, commandArgs) = AdminCommandLine.Split(args);
@@ -38,7 +39,8 @@ else
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 // The call manager API answers on plain HTTP too (DESIGN §7): voice-app platforms have failed on certificates.
-app.UseWhen(context => !CallManagerApi.Serves(context.Request.Path), portal =>
+// So do the health endpoints, which probes and load balancers call.
+app.UseWhen(context => !CallManagerApi.Serves(context.Request.Path) && !HealthEndpoints.Serves(context.Request.Path), portal =>
 {
     if (!app.Environment.IsDevelopment())
     {
@@ -54,7 +56,9 @@ app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 app.MapCallHistoryApi();
+app.MapAuditApi();
 app.MapCallManagerApi();
+app.MapPortalHealthChecks();
 
 await app.RunAsync();
 return 0;

@@ -56,7 +56,7 @@ public static class CallManagerApi
         var (user, callId, destination) = (parameters["user"]!, parameters["callid"]!, parameters["destination"]!);
         var waitSeconds = parameters["wait"] is { } wait ? int.Parse(wait, CultureInfo.InvariantCulture) : 0;
         var sourceIp = context.Connection.RemoteIpAddress?.ToString();
-        if (await keys.VerifyAsync(user, parameters["key"], cancellationToken) is not { } key)
+        if (await keys.VerifyAsync(user, parameters["key"], cancellationToken, sourceIp) is not { } key)
         {
             CallManagerApiLog.KeyRejected(Logger(context), sourceIp);
             return CallManagerReply.Unauthorized();
@@ -110,7 +110,7 @@ public static class CallManagerApi
         }
 
         // user= is optional here; when given, the key must be that user's.
-        if (await keys.VerifyAsync(parameters["user"], parameters["key"], cancellationToken) is not { } key)
+        if (await keys.VerifyAsync(parameters["user"], parameters["key"], cancellationToken, context.Connection.RemoteIpAddress?.ToString()) is not { } key)
         {
             CallManagerApiLog.KeyRejected(Logger(context), context.Connection.RemoteIpAddress?.ToString());
             return CallManagerReply.Unauthorized();

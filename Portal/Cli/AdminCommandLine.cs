@@ -9,9 +9,17 @@ namespace Portal.Cli;
 /// </summary>
 public static class AdminCommandLine
 {
-    private static readonly HashSet<string> CommandNames = ["user", "sip-account", "dialplan", "key", "calls", "--help", "-h", "-?"];
+    private static readonly HashSet<string> HelpOptions = ["--help", "-h", "-?"];
 
-    public static bool IsCommand(IReadOnlyList<string> commandArgs) => commandArgs.Count > 0 && CommandNames.Contains(commandArgs[0]);
+    /// <summary>
+    /// Whether the arguments ask for a command rather than the server. Any first word is one (an unknown word is
+    /// then refused by the parser with what is wrong, instead of starting the server by surprise); host options
+    /// (<c>--urls …</c>) and <c>key=value</c> settings start the server.
+    /// </summary>
+    public static bool IsCommand(IReadOnlyList<string> commandArgs) =>
+        commandArgs.Count > 0
+        && (HelpOptions.Contains(commandArgs[0])
+            || (!commandArgs[0].StartsWith('-') && !commandArgs[0].Contains('=', StringComparison.Ordinal)));
 
     /// <summary>Separates <c>--Section:Key=value</c> (or <c>--Section:Key value</c>) configuration from command words.</summary>
     public static (string[] ConfigArgs, string[] CommandArgs) Split(string[] args)
@@ -49,6 +57,7 @@ public static class AdminCommandLine
             commands.DialplanCommand(),
             commands.KeyCommand(),
             commands.CallsCommand(),
+            commands.DatabaseCommand(),
         };
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(commandArgs).InvokeAsync(configuration);

@@ -182,6 +182,27 @@ internal sealed class AdminCommands(IServiceProvider services, TextWriter output
         return new Command("calls", "Calls in progress") { list };
     }
 
+    public Command DatabaseCommand()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Where to write the backup" };
+        var force = new Option<bool>("--force") { Description = "Replace the file if it exists" };
+        var backup = new Command("backup", "Copy the SQLite database to a file, safely while the server runs") { file, force };
+        backup.SetAction((result, ct) => RunAsync(async scope =>
+        {
+            var written = await scope.GetRequiredService<DatabaseBackup>().BackupAsync(result.GetValue(file)!.FullName, result.GetValue(force), ct);
+            await output.WriteLineAsync($"Backed up the database to {written} ({new FileInfo(written).Length:N0} bytes).");
+        }));
+        var source = new Argument<FileInfo>("file") { Description = "A backup made with 'db backup'" };
+        var restore = new Command("restore", "Replace the database with a backup; the service must be stopped") { source };
+        restore.SetAction((result, ct) => RunAsync(async scope =>
+        {
+            var path = result.GetValue(source)!.FullName;
+            await scope.GetRequiredService<DatabaseBackup>().RestoreAsync(path, ct);
+            await output.WriteLineAsync($"Restored the database from {path}. Start the service.");
+        }));
+        return new Command("db", "Database backup and restore") { backup, restore };
+    }
+
     private static string FormatDuration(TimeSpan duration) =>
         duration.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
 

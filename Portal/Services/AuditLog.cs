@@ -15,9 +15,19 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, TimeP
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>Writes an entry about <paramref name="ownerId"/>'s calls; null when the actor is the owner (see <see cref="AddForOwner"/>).</summary>
+    public async Task WriteForOwnerAsync(string? ownerId, string actor, string action, string target, string? detail, string? sourceIp)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var entry = Entry(actor, action, target, detail, sourceIp);
+        entry.OwnerId = ownerId;
+        db.AuditEntries.Add(entry);
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>Adds an entry to a unit of work the caller is about to save, so the change and its record commit together.</summary>
-    public void Add(PortalDbContext db, string actor, string action, string target, string? detail = null) =>
-        db.AuditEntries.Add(Entry(actor, action, target, detail, null));
+    public void Add(PortalDbContext db, string actor, string action, string target, string? detail = null, string? sourceIp = null) =>
+        db.AuditEntries.Add(Entry(actor, action, target, detail, sourceIp));
 
     /// <summary>
     /// Adds an entry that concerns <paramref name="ownerId"/>'s calls although someone else acted (a refused call or

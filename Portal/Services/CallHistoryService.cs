@@ -33,9 +33,9 @@ public sealed class CallHistoryService(IDbContextFactory<PortalDbContext> dbFact
         await foreach (var c in Filtered(db, caller, filter).OrderByDescending(c => c.StartedAt).Take(MaxExportRows).AsAsyncEnumerable()
                            .WithCancellation(cancellationToken))
         {
-            csv.AppendJoin(',', Time(c.StartedAt), Time(c.AnsweredAt), Time(c.EndedAt), c.Direction.ToString(), Field(c.From), Field(c.To),
-                c.Status.ToString(), Field(c.HangupReason), c.DurationSeconds?.ToString(CultureInfo.InvariantCulture) ?? "",
-                Field(c.TransferredTo), Field(c.DialplanName), Field(c.CallerCallId));
+            csv.AppendJoin(',', Csv.Time(c.StartedAt), Csv.Time(c.AnsweredAt), Csv.Time(c.EndedAt), c.Direction.ToString(), Csv.Field(c.From), Csv.Field(c.To),
+                c.Status.ToString(), Csv.Field(c.HangupReason), c.DurationSeconds?.ToString(CultureInfo.InvariantCulture) ?? "",
+                Csv.Field(c.TransferredTo), Csv.Field(c.DialplanName), Csv.Field(c.CallerCallId));
             csv.Append("\r\n");
         }
 
@@ -68,23 +68,5 @@ public sealed class CallHistoryService(IDbContextFactory<PortalDbContext> dbFact
         }
 
         return query;
-    }
-
-    private static string Time(DateTime? value) => value?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "";
-
-    /// <summary>Quotes when needed, and defuses spreadsheet formulas (a field starting with = + - @).</summary>
-    private static string Field(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        if (value[0] is '=' or '+' or '-' or '@')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 }

@@ -11,7 +11,8 @@ namespace Portal.Services;
 /// revoked keys all come back as null, after the same database query and the same hash comparison, so neither
 /// the answer nor its timing tells which.
 /// </summary>
-public sealed class CallManagerKeyVerifier(IDbContextFactory<PortalDbContext> dbFactory, ILookupNormalizer normalizer, TimeProvider time)
+public sealed class CallManagerKeyVerifier(IDbContextFactory<PortalDbContext> dbFactory, ILookupNormalizer normalizer, TimeProvider time,
+    AuditLog audit)
 {
     /// <summary>Keys are <c>pk_</c> + 8 hex + <c>_</c> + 43 base64url characters; anything much longer is not one.</summary>
     private const int MaxKeyLength = 96;
@@ -23,9 +24,11 @@ public sealed class CallManagerKeyVerifier(IDbContextFactory<PortalDbContext> db
 
     /// <summary>
     /// The key if it is <paramref name="userName"/>'s and not revoked (any user's when <paramref name="userName"/>
-    /// is null); else null. Records the key's last use, at most once a minute.
+    /// is null); else null. Records the key's last use, and audits it as <c>key.use</c> with
+    /// <paramref name="sourceIp"/>, at most once a minute per key (a script polling a transfer would flood the log).
     /// </summary>
-    public async Task<VerifiedCallManagerKey?> VerifyAsync(string? userName, string? key, CancellationToken cancellationToken = default)
+    public async Task<VerifiedCallManagerKey?> VerifyAsync(string? userName, string? key, CancellationToken cancellationToken = default,
+        string? sourceIp = null)
     {
         var prefix = TryGetPrefix(key) ?? "";
         var normalizedUserName = userName is null ? null : normalizer.NormalizeName(userName);
@@ -36,6 +39,7 @@ public sealed class CallManagerKeyVerifier(IDbContextFactory<PortalDbContext> db
             .Select(k => new
             {
                 k.Id,
+                k.Name,
                 k.SecretHash,
                 k.RevokedAt,
                 k.LastUsedAt,
@@ -61,6 +65,8 @@ public sealed class CallManagerKeyVerifier(IDbContextFactory<PortalDbContext> db
         {
             await db.CallManagerKeys.Where(k => k.Id == stored.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
+            audit.Add(db, $"key:{prefix}", "key.use", $"{stored.Name} ({prefix})", $"owner {stored.UserName}", sourceIp);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         return new VerifiedCallManagerKey(stored.OwnerId, stored.UserName!, prefix, stored.IsSuspended);

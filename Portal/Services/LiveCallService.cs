@@ -49,7 +49,9 @@ public sealed class LiveCallService(IServiceProvider services, AuditLog audit)
             throw new PortalNotFoundException("The call");
         }
 
-        await audit.WriteAsync(caller.AuditName, "call.hangup", $"{call.From} → {call.To}", $"call {call.Number}, owner {call.OwnerUserName}", sourceIp);
+        // An admin hanging up someone's call: the entry shows in the owner's Activity too.
+        await audit.WriteForOwnerAsync(call.OwnerId == caller.UserId ? null : call.OwnerId, caller.AuditName, "call.hangup",
+            $"{call.From} → {call.To}", $"call {call.Number}, owner {call.OwnerUserName}", sourceIp);
     }
 
     /// <summary>
@@ -73,7 +75,8 @@ public sealed class LiveCallService(IServiceProvider services, AuditLog audit)
         }
 
         var result = await manager.TransferAsync(callId, destination!, caller.AuditName);
-        await audit.WriteAsync(caller.AuditName, "transfer.request", $"call {call.Number}", $"to {destination}: {result.Outcome}", sourceIp);
+        await audit.WriteForOwnerAsync(call.OwnerId == caller.UserId ? null : call.OwnerId, caller.AuditName, "transfer.request",
+            $"call {call.Number}", $"to {destination}: {result.Outcome}", sourceIp);
         return result.Outcome switch
         {
             TransferStartOutcome.Started => result.Transfer!,

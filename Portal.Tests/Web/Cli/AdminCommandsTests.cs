@@ -149,6 +149,25 @@ public sealed class AdminCommandsTests : IAsyncLifetime
         Assert.Contains("No calls in progress.", result.Out);
     }
 
+    [Theory]
+    [InlineData(new[] { "provider", "add" }, true)]
+    [InlineData(new[] { "db", "backup", "x.db" }, true)]
+    [InlineData(new[] { "--help" }, true)]
+    [InlineData(new[] { "--urls", "http://127.0.0.1:5080" }, false)]
+    [InlineData(new[] { "urls=http://127.0.0.1:5080" }, false)]
+    [InlineData(new string[0], false)]
+    public void IsCommand_AnyWord_IsACommand_HostOptionsStartTheServer(string[] args, bool command) =>
+        Assert.Equal(command, AdminCommandLine.IsCommand(args));
+
+    [Fact]
+    public async Task UnknownCommand_SaysWhatIsWrongAndExitsNonZero()
+    {
+        var result = await RunAsync("provider", "add", "alice", "trunk");
+
+        Assert.NotEqual(0, result.Exit);
+        Assert.Contains("'provider'", result.Err);
+    }
+
     [Fact]
     public async Task MissingRequiredOption_IsAParseErrorWithNonZeroExit()
     {

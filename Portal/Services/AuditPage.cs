@@ -1,0 +1,5 @@
+using Portal.Data.Entities;
+
+namespace Portal.Services;
+
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, int TotalCount);
