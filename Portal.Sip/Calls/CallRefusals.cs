@@ -1,5 +1,7 @@
 using System.Net;
 
+using Portal.Sip.Limits;
+
 namespace Portal.Sip.Calls;
 
 /// <summary>
@@ -12,8 +14,8 @@ internal sealed class CallRefusals(CallEnvironment environment)
     private static readonly TimeSpan LogWindow = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan AuditWindow = TimeSpan.FromMinutes(10);
 
-    private readonly OncePerWindow _logged = new(environment.Time, LogWindow);
-    private readonly OncePerWindow _audited = new(environment.Time, AuditWindow);
+    private readonly OncePerWindow<string> _logged = new(environment.Time, LogWindow);
+    private readonly OncePerWindow<string> _audited = new(environment.Time, AuditWindow);
 
     /// <summary>Logs and audits <paramref name="refusal"/> unless this source or subject was reported in its window.</summary>
     public void Report(CallRefusal refusal, IPAddress? source, string subject)

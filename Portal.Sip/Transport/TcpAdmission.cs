@@ -2,6 +2,8 @@ using System.Net;
 
 using Microsoft.Extensions.Logging;
 
+using Portal.Sip.Limits;
+
 namespace Portal.Sip.Transport;
 
 /// <summary>
@@ -11,12 +13,11 @@ namespace Portal.Sip.Transport;
 /// </summary>
 internal sealed class TcpAdmission(SipTransportOptions options, TimeProvider time, ILogger logger)
 {
-    private const int MaxRemembered = 10_000;
     private static readonly TimeSpan LogWindow = TimeSpan.FromMinutes(1);
 
     private readonly Lock _lock = new();
     private readonly Dictionary<IPAddress, int> _open = [];
-    private readonly Dictionary<IPAddress, long> _loggedAt = [];
+    private readonly OncePerWindow<IPAddress> _logged = new(time, LogWindow);
     private int _total;
 
     /// <summary>Takes a slot for a connection from <paramref name="address"/>; false (and logged) when none is free.</summary>
@@ -41,7 +42,7 @@ internal sealed class TcpAdmission(SipTransportOptions options, TimeProvider tim
                 return true;
             }
 
-            if (!FirstInWindow(address))
+            if (!_logged.ShouldReport(address))
             {
                 return false;
             }
@@ -71,35 +72,5 @@ internal sealed class TcpAdmission(SipTransportOptions options, TimeProvider tim
                 _open[address] = fromAddress - 1;
             }
         }
-    }
-
-    /// <summary>True when no refusal of this address was logged within the window; remembers this one.</summary>
-    private bool FirstInWindow(IPAddress address)
-    {
-        long now = time.GetTimestamp();
-        if (_loggedAt.TryGetValue(address, out long at) && time.GetElapsedTime(at, now) < LogWindow)
-        {
-            return false;
-        }
-
-        if (_loggedAt.Count >= MaxRemembered)
-        {
-            foreach ((IPAddress old, long when) in _loggedAt)
-            {
-                if (time.GetElapsedTime(when, now) >= LogWindow)
-                {
-                    _loggedAt.Remove(old);
-                }
-            }
-
-            if (_loggedAt.Count >= MaxRemembered)
-            {
-                // Refusals from this many addresses in one minute: the table stays bounded, the line is dropped.
-                return false;
-            }
-        }
-
-        _loggedAt[address] = now;
-        return true;
     }
 }
