@@ -1,3 +1,5 @@
+using Portal.Sip.Calls.Dialling;
+using Portal.Sip.Calls.Records;
 using Portal.Sip.Messages;
 
 namespace Portal.Sip.Calls;

@@ -1,3 +1,5 @@
+using Portal.Sip.Calls.Records;
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Messages;
 using Portal.Sip.Transactions;
 

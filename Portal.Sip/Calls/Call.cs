@@ -1,3 +1,6 @@
+using Portal.Sip.Calls.Dialling;
+using Portal.Sip.Calls.Records;
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Dialogs;
 using Portal.Sip.Messages;
 using Portal.Sip.Transactions;

@@ -8,6 +8,8 @@ using Portal.Sip.Dialplans;
 using Portal.Sip.Transport;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
+using Portal.Sip.Calls.Admission;
+using Portal.Sip.Calls.Records;
 
 namespace Portal.Sip.Calls;
 

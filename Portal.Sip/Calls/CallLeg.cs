@@ -1,3 +1,4 @@
+using Portal.Sip.Calls.Records;
 using Portal.Sip.Dialogs;
 using Portal.Sip.Messages;
 using Portal.Sip.Transactions;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Portal.Sip.Calls.Transfers;
 
 namespace Portal.Sip.Calls;
 

@@ -7,6 +7,10 @@ using Portal.Sip.Transport;
 using Portal.Sip.Messages;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
+using Portal.Sip.Calls.Admission;
+using Portal.Sip.Calls.Dialling;
+using Portal.Sip.Calls.Records;
+using Portal.Sip.Calls.Transfers;
 
 namespace Portal.Sip.Calls;
 

@@ -1,3 +1,5 @@
+using Portal.Sip.Calls.Dialling;
+using Portal.Sip.Calls.Records;
 using Portal.Sip.Dialplans;
 using Portal.Sip.Messages;
 

@@ -5,6 +5,7 @@ using Portal.Sip.Auth;
 using Portal.Sip.Dialogs;
 using Portal.Sip.Messages;
 using Portal.Sip.Transactions;
+using Portal.Sip.Calls.Dialling;
 
 namespace Portal.Sip.Calls;
 

@@ -1,4 +1,5 @@
 using Portal.Sip.Auth;
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Dialogs;
 using Portal.Sip.Messages;
 using Portal.Sip.Transactions;

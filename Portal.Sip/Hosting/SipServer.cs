@@ -1,5 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Portal.Sip.Auth;
+using Portal.Sip.Calls.Admission;
+using Portal.Sip.Calls.Dialling;
+using Portal.Sip.Calls.Records;
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 using Portal.Sip.Dialogs;
 using Portal.Sip.Dialplans;

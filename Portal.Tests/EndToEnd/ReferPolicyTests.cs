@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Services;
+using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls;
 using Portal.Tests.Infrastructure;
 

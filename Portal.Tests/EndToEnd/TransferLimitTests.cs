@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Services;
+using Portal.Sip.Calls.Records;
 using Portal.Sip.Calls;
 using Portal.SipIntegration;
 using Portal.Tests.Infrastructure;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Portal.Services;
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 using Portal.SipIntegration;
 

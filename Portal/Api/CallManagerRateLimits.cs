@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 
 namespace Portal.Api;

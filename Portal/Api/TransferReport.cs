@@ -1,3 +1,4 @@
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 
 namespace Portal.Api;

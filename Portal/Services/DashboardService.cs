@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls;
 
 namespace Portal.Services;

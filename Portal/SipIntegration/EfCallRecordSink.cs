@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
-using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Data;
 using Portal.Services;
+using Portal.Sip.Calls.Admission;
+using Portal.Sip.Calls.Records;
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 using SipCallDirection = Portal.Sip.Calls.CallDirection;
 

@@ -1,7 +1,8 @@
+using DataCallDirection = Portal.Data.Entities.CallDirection;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls;
-using DataCallDirection = Portal.Data.Entities.CallDirection;
 
 namespace Portal.SipIntegration;
 

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Options;
+using Portal.Sip.Calls.Admission;
+using Portal.Sip.Calls.Records;
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 using Portal.Sip.Dialplans;
 using Portal.Sip.Hosting;

@@ -1,8 +1,12 @@
-using Portal.SipIntegration.Directory;
 using Portal.Sip.Auth;
+using Portal.Sip.Calls.Admission;
+using Portal.Sip.Calls.Dialling;
+using Portal.Sip.Calls.Records;
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
+using Portal.SipIntegration.Directory;
 
 namespace Portal.SipIntegration;
 

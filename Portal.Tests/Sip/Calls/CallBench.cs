@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Sip.Auth;
+using Portal.Sip.Calls.Admission;
+using Portal.Sip.Calls.Records;
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 using Portal.Sip.Dialogs;
 using Portal.Sip.Dialplans;

@@ -1,3 +1,4 @@
+using Portal.Sip.Calls.Records;
 using Portal.Sip.Calls;
 using Portal.Tests.Sip.Transactions;
 using static Portal.Tests.Sip.Calls.CallTestMessages;

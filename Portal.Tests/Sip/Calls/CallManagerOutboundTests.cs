@@ -1,3 +1,6 @@
+using Portal.Sip.Calls.Admission;
+using Portal.Sip.Calls.Dialling;
+using Portal.Sip.Calls.Records;
 using Portal.Sip.Calls;
 using Portal.Sip.Messages;
 using Portal.Tests.Sip.Auth;

@@ -1,3 +1,5 @@
+using Portal.Sip.Calls.Admission;
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 using Portal.Sip.Messages;
 using Portal.Sip.Registrar;

@@ -1,3 +1,4 @@
+using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls;
 using Portal.Sip.Messages;
 using static Portal.Tests.Sip.Calls.CallTestMessages;

@@ -1,3 +1,4 @@
+using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls;
 using Portal.Sip.Dialplans;
 using Portal.Tests.Sip.Dialplans;

@@ -1,3 +1,4 @@
+using Portal.Sip.Calls.Dialling;
 using Portal.Sip.Calls;
 using Portal.Sip.Messages;
 using Portal.Sip.Registrar;

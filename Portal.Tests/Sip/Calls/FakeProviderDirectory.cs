@@ -1,3 +1,4 @@
+using Portal.Sip.Calls.Dialling;
 using Portal.Sip.Calls;
 
 namespace Portal.Tests.Sip.Calls;

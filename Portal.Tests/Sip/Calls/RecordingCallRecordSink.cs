@@ -1,3 +1,6 @@
+using Portal.Sip.Calls.Admission;
+using Portal.Sip.Calls.Records;
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 
 namespace Portal.Tests.Sip.Calls;

@@ -1,15 +1,16 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Data;
 using Portal.Services;
+using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 using Portal.Tests.Infrastructure;
 

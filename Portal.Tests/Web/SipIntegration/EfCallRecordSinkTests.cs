@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Services;
+using Portal.Sip.Calls.Admission;
+using Portal.Sip.Calls.Records;
 using Portal.Sip.Calls;
 using Portal.SipIntegration;
 using Portal.Tests.Infrastructure;

@@ -1,4 +1,5 @@
 using Portal.Sip.Auth;
+using Portal.Sip.Calls.Dialling;
 using Portal.Sip.Calls;
 
 namespace Portal.SipIntegration.Directory;

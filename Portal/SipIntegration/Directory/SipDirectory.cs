@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Services;
 using Portal.Sip.Auth;
+using Portal.Sip.Calls.Dialling;
 using Portal.Sip.Calls;
 using Portal.Sip.Messages;
 

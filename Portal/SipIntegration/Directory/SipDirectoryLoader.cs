@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Sip.Auth;
+using Portal.Sip.Calls.Dialling;
 using Portal.Sip.Calls;
 
 namespace Portal.SipIntegration.Directory;

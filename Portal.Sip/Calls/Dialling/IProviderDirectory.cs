@@ -1,0 +1,13 @@
+namespace Portal.Sip.Calls.Dialling;
+
+/// <summary>
+/// The names of an owner's SIP providers (DESIGN §5, §6): a dial-string host equal to one routes through that
+/// provider. The portal implements it on its database.
+/// </summary>
+public interface IProviderDirectory
+{
+    ValueTask<IReadOnlyList<string>> ListNamesAsync(string ownerId, CancellationToken cancellationToken = default);
+
+    /// <summary>The owner's provider of that name, with its credentials, or null.</summary>
+    ValueTask<ProviderDialInfo?> FindAsync(string ownerId, string name, CancellationToken cancellationToken = default);
+}

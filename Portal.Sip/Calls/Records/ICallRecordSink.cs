@@ -1,0 +1,27 @@
+using Portal.Sip.Calls.Admission;
+using Portal.Sip.Calls.Transfers;
+
+namespace Portal.Sip.Calls.Records;
+
+/// <summary>
+/// Receives call detail records as a call progresses (DESIGN §4 CallRecord), so nothing is lost on a crash; the
+/// portal writes them to its database. Calls for one call come in order, one at a time; a failure is logged and
+/// does not affect the call.
+/// </summary>
+public interface ICallRecordSink
+{
+    ValueTask CallStartedAsync(CallSnapshot call);
+
+    ValueTask CallAnsweredAsync(CallSnapshot call);
+
+    /// <param name="call">The call as it ended.</param>
+    /// <param name="status">One of <see cref="CallEndStatus"/>.</param>
+    /// <param name="reason">Why it ended, for people: "caller hung up", "486 Busy Here", …</param>
+    ValueTask CallEndedAsync(CallSnapshot call, string status, string reason);
+
+    /// <summary>A blind transfer of the call has its outcome: answered (the call now goes to <see cref="TransferSnapshot.Target"/>) or failed.</summary>
+    ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer);
+
+    /// <summary>Something was refused that concerns a user's calls (DESIGN §10): the portal audits it under that user.</summary>
+    ValueTask CallRefusedAsync(CallRefusal refusal);
+}
