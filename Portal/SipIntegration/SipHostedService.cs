@@ -81,6 +81,9 @@ public sealed partial class SipHostedService(
         if (Interlocked.Exchange(ref server, null) is { } running)
         {
             await running.DisposeAsync();
+
+            // The calls' last records (Interrupted, for the ones the stop hung up) are queued now: write them.
+            await callRecords.FlushAsync();
         }
     }
 

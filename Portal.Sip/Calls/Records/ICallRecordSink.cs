@@ -6,7 +6,7 @@ namespace Portal.Sip.Calls.Records;
 /// <summary>
 /// Receives call detail records as a call progresses (DESIGN §4 CallRecord), so nothing is lost on a crash; the
 /// portal writes them to its database. Calls for one call come in order, one at a time; a failure is logged and
-/// does not affect the call.
+/// does not affect the call. A sink may store behind (in batches); the service flushes it when it stops.
 /// </summary>
 public interface ICallRecordSink
 {
@@ -24,4 +24,7 @@ public interface ICallRecordSink
 
     /// <summary>Something was refused that concerns a user's calls (DESIGN §10): the portal audits it under that user.</summary>
     ValueTask CallRefusedAsync(CallRefusal refusal);
+
+    /// <summary>Completes once every record handed over so far is stored (a sink that writes behind, on a clean stop).</summary>
+    ValueTask FlushAsync() => ValueTask.CompletedTask;
 }

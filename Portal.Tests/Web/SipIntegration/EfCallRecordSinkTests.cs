@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Data;
 using Portal.Services;
 using Portal.Sip.Calls.Admission;
@@ -26,7 +27,7 @@ public sealed class EfCallRecordSinkTests : IAsyncLifetime
     public async Task ManyCallsAtOnce_EveryRecordIsWritten_OneWriteAtATime()
     {
         var databases = new CountingFactory(host.Get<IDbContextFactory<PortalDbContext>>());
-        var sink = new EfCallRecordSink(databases, host.Get<AuditLog>(), new SipDatabaseWrites());
+        await using var sink = new EfCallRecordSink(databases, host.Get<AuditLog>(), new SipDatabaseWrites(), NullLogger<EfCallRecordSink>.Instance);
         var calls = Enumerable.Range(1, 40).Select(Call).ToList();
 
         await Task.WhenAll(calls.Select(c => Task.Run(async () =>
@@ -35,6 +36,7 @@ public sealed class EfCallRecordSinkTests : IAsyncLifetime
             await sink.CallAnsweredAsync(c);
             await sink.CallEndedAsync(c, "Completed", "caller hung up");
         })));
+        await sink.FlushAsync();
 
         await using var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         var records = await db.CallRecords.AsNoTracking().ToListAsync();
@@ -46,7 +48,7 @@ public sealed class EfCallRecordSinkTests : IAsyncLifetime
     [Fact]
     public async Task ARefusal_IsAuditedUnderTheOwner_AndItsCallsCountForTheVelocityLimits()
     {
-        var sink = new EfCallRecordSink(host.Get<IDbContextFactory<PortalDbContext>>(), host.Get<AuditLog>(), new SipDatabaseWrites());
+        await using var sink = Sink();
         var outbound = Call(1);
         var ringsPhones = Call(2) with { Direction = CallDirection.Inbound, DialplanName = null };
         var throughInDialplan = Call(3) with { Direction = CallDirection.Inbound, DialplanName = "in" };
@@ -57,6 +59,7 @@ public sealed class EfCallRecordSinkTests : IAsyncLifetime
 
         await sink.CallRefusedAsync(new CallRefusal(CallRefusal.CallLimitReached, alice.UserId, "alice", "sip:alice", "sip:alice@x to sip:5551234@x",
             "daily call limit reached: 2000 calls in the last day, the limit is 2000", "192.0.2.10"));
+        await sink.FlushAsync();
 
         await using var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         var entry = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "call.limit");
@@ -66,6 +69,67 @@ public sealed class EfCallRecordSinkTests : IAsyncLifetime
             .ListDialplanCallStartsAsync(alice.UserId, DateTimeOffset.UtcNow.AddDays(-1), CancellationToken.None);
         Assert.Equal(2, starts.Count);
     }
+
+    [Fact]
+    public async Task ChangesQueuedWhileTheDatabaseIsBusy_ShareOneTransaction_AndAllArrive()
+    {
+        var databases = new CountingFactory(host.Get<IDbContextFactory<PortalDbContext>>());
+        var writes = new SipDatabaseWrites();
+        await using var sink = new EfCallRecordSink(databases, host.Get<AuditLog>(), writes, NullLogger<EfCallRecordSink>.Instance);
+        var busy = new TaskCompletionSource();
+        var holding = writes.RunAsync(() => busy.Task);
+
+        foreach (var call in Enumerable.Range(1, 50).Select(Call))
+        {
+            await sink.CallStartedAsync(call);
+            await sink.CallAnsweredAsync(call);
+            await sink.CallEndedAsync(call, "Completed", "caller hung up");
+        }
+
+        busy.SetResult();
+        await holding;
+        await sink.FlushAsync();
+
+        await using var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        Assert.Equal(50, await db.CallRecords.CountAsync(r => r.Status == Portal.Data.Entities.CallStatus.Completed && r.AnsweredAt != null));
+        // 150 changes: the first batch may have taken one before the database was free; the rest commit together.
+        Assert.InRange(databases.Saves, 1, 2);
+    }
+
+    [Fact]
+    public async Task ACallOfAnOwnerWhoIsGone_IsDropped_TheRestOfItsBatchIsWritten()
+    {
+        var writes = new SipDatabaseWrites();
+        await using var sink = new EfCallRecordSink(host.Get<IDbContextFactory<PortalDbContext>>(), host.Get<AuditLog>(), writes,
+            NullLogger<EfCallRecordSink>.Instance);
+        var busy = new TaskCompletionSource();
+        var holding = writes.RunAsync(() => busy.Task);
+        await sink.CallStartedAsync(Call(1));
+        await sink.CallStartedAsync(Call(2) with { OwnerId = "no-such-user" });
+        await sink.CallStartedAsync(Call(3));
+        busy.SetResult();
+        await holding;
+        await sink.FlushAsync();
+
+        await using var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        Assert.Equal(["caller-1", "caller-3"], await db.CallRecords.OrderBy(r => r.CallerCallId).Select(r => r.CallerCallId).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Stopping_WritesWhatIsQueued()
+    {
+        var sink = Sink();
+        await sink.CallStartedAsync(Call(7));
+        await sink.CallEndedAsync(Call(7), "Interrupted", "service stopping");
+        await sink.DisposeAsync();
+
+        await using var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        Assert.Equal(Portal.Data.Entities.CallStatus.Interrupted, (await db.CallRecords.SingleAsync()).Status);
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await sink.CallStartedAsync(Call(8)));
+    }
+
+    private EfCallRecordSink Sink() =>
+        new(host.Get<IDbContextFactory<PortalDbContext>>(), host.Get<AuditLog>(), new SipDatabaseWrites(), NullLogger<EfCallRecordSink>.Instance);
 
     private CallSnapshot Call(int number)
     {
@@ -84,14 +148,22 @@ public sealed class EfCallRecordSinkTests : IAsyncLifetime
     {
         private int saving;
         private int mostAtOnce;
+        private int saves;
 
         public int MostAtOnce => Volatile.Read(ref mostAtOnce);
+
+        /// <summary>Transactions committed: each SaveChanges is one.</summary>
+        public int Saves => Volatile.Read(ref saves);
 
         public PortalDbContext CreateDbContext()
         {
             var db = inner.CreateDbContext();
             db.SavingChanges += (_, _) => Started();
-            db.SavedChanges += (_, _) => Interlocked.Decrement(ref saving);
+            db.SavedChanges += (_, _) =>
+            {
+                Interlocked.Decrement(ref saving);
+                Interlocked.Increment(ref saves);
+            };
             db.SaveChangesFailed += (_, _) => Interlocked.Decrement(ref saving);
             return db;
         }
