@@ -26,10 +26,13 @@ namespace Portal.Sip.Hosting;
 public sealed class SipServer : IAsyncDisposable
 {
     private readonly SipTransport transport;
+    private readonly BindingCache bindings;
 
-    private SipServer(SipTransport transport, SipRegistrar registrar, CallManager calls, ProviderRegistrationClient? providerRegistrations)
+    private SipServer(SipTransport transport, BindingCache bindings, SipRegistrar registrar, CallManager calls,
+        ProviderRegistrationClient? providerRegistrations)
     {
         this.transport = transport;
+        this.bindings = bindings;
         Registrar = registrar;
         Calls = calls;
         ProviderRegistrations = providerRegistrations;
@@ -39,6 +42,9 @@ public sealed class SipServer : IAsyncDisposable
     public ProviderRegistrationClient? ProviderRegistrations { get; }
 
     public SipRegistrar Registrar { get; }
+
+    /// <summary>The registrations in memory, written behind to the store.</summary>
+    public BindingCache Bindings => bindings;
 
     /// <summary>The calls in progress.</summary>
     public CallManager Calls { get; }
@@ -62,7 +68,9 @@ public sealed class SipServer : IAsyncDisposable
         // Read before anything listens, so a bad Sip:DirectDial stops the start with its message.
         var directDial = options.CreateDirectDialPolicy();
         var listen = ParseListen(options.Listen);
-        var registrar = new SipRegistrar(bindings, time);
+        // Registrations are read and changed in memory and written behind (DESIGN §10: no database work per request).
+        var registrations = new BindingCache(bindings, loggers.CreateLogger<BindingCache>());
+        var registrar = new SipRegistrar(registrations, time);
         var limits = options.Limits;
         var authenticator = new DigestAuthenticator(accounts, new DigestNonces(time, limits.TableCapacity),
             new AuthFailureLimiter(time, limits, loggers.CreateLogger<AuthFailureLimiter>()), options.EffectiveRealm,
@@ -82,16 +90,16 @@ public sealed class SipServer : IAsyncDisposable
             time, loggers.CreateLogger<SipTransport>(), options.Tcp.TransportOptions);
         var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints);
         var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
-            accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
+            accounts, registrations, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
             dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts);
         var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>());
         var layer = new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>());
         calls.Attach(layer);
         layerReady.SetResult(layer);
-        var registrations = providerRegistrations is null ? null : new ProviderRegistrationClient(layer, transport.LocalEndPoints,
+        var providerClient = providerRegistrations is null ? null : new ProviderRegistrationClient(layer, transport.LocalEndPoints,
             options.PublicAddress, providerRegistrations, time, loggers.CreateLogger<ProviderRegistrationClient>(),
             TimeSpan.FromSeconds(Math.Max(1, options.ProviderScanSeconds)));
-        return new SipServer(transport, registrar, calls, registrations);
+        return new SipServer(transport, registrations, registrar, calls, providerClient);
     }
 
     private static async ValueTask DeliverAsync(Task<SipTransactionLayer> layer, SipMessage message, SipEndPoint remote, SipEndPoint local) =>
@@ -119,5 +127,6 @@ public sealed class SipServer : IAsyncDisposable
     {
         await Calls.StopAsync(TimeSpan.FromSeconds(2));
         await transport.DisposeAsync();
+        await bindings.DisposeAsync();
     }
 }

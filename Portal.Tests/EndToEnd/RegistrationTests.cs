@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
+using Portal.SipIntegration;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.EndToEnd;
@@ -113,6 +114,8 @@ public sealed class RegistrationTests : IAsyncLifetime
         var (exit, output) = await Sipp.RunAsync("register-auth.xml", factory.SipPort, service: "alice", authUser: "alice", authPassword: "s3cret-pass");
         Assert.True(exit == 0, output);
 
+        // Registrations are written behind; a clean stop writes them, and so does this.
+        await factory.Services.GetRequiredService<SipHostedService>().Server.Bindings.FlushAsync();
         await using var restarted = new PortalWebFactory(factory.DataDirectory, keepDirectory: true);
         restarted.StartKestrel();
         await using var db = await restarted.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
@@ -121,6 +124,7 @@ public sealed class RegistrationTests : IAsyncLifetime
 
     private async Task<List<Portal.Data.Entities.SipBinding>> BindingsAsync()
     {
+        await factory.Services.GetRequiredService<SipHostedService>().Server.Bindings.FlushAsync();
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         return await db.SipBindings.ToListAsync();
     }

@@ -6,8 +6,9 @@ using Portal.Sip.Registrar;
 namespace Portal.SipIntegration;
 
 /// <summary>
-/// Registrations stored in the portal database, so they survive a restart; changes take their turn with the SIP
-/// service's other writes (<see cref="SipDatabaseWrites"/>).
+/// Registrations stored in the portal database, so they survive a restart; the SIP service reads and changes them
+/// in memory (<see cref="BindingCache"/>) and writes them here behind, in batches. Changes take their turn with the
+/// SIP service's other writes (<see cref="SipDatabaseWrites"/>).
 /// </summary>
 public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFactory, SipDatabaseWrites writes) : ISipBindingStore
 {
@@ -21,18 +22,34 @@ public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFacto
     }
 
     public Task ReplaceAsync(int accountId, IReadOnlyList<SipBindingRecord> bindings, CancellationToken cancellationToken = default) =>
-        writes.RunAsync(() => ReplaceInTurnAsync(accountId, bindings, cancellationToken), cancellationToken);
+        ReplaceManyAsync(new Dictionary<int, IReadOnlyList<SipBindingRecord>> { [accountId] = bindings }, cancellationToken);
+
+    /// <summary>Every account's new bindings in one transaction (the registrations written behind, in a batch).</summary>
+    public Task ReplaceManyAsync(IReadOnlyDictionary<int, IReadOnlyList<SipBindingRecord>> bindings, CancellationToken cancellationToken = default) =>
+        writes.RunAsync(() => ReplaceInTurnAsync(bindings, cancellationToken), cancellationToken);
 
     public Task<IReadOnlyList<int>> RemoveExpiredAsync(DateTime now, CancellationToken cancellationToken = default) =>
         writes.RunAsync(() => RemoveExpiredInTurnAsync(now, cancellationToken), cancellationToken);
 
-    private async Task ReplaceInTurnAsync(int accountId, IReadOnlyList<SipBindingRecord> bindings, CancellationToken cancellationToken)
+    private async Task ReplaceInTurnAsync(IReadOnlyDictionary<int, IReadOnlyList<SipBindingRecord>> bindings, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var existing = await db.SipBindings.Where(b => b.SipAccountId == accountId).ToListAsync(cancellationToken);
-        var wanted = bindings.ToDictionary(b => b.ContactUri, StringComparer.Ordinal);
-        db.SipBindings.RemoveRange(existing.Where(b => !wanted.ContainsKey(b.ContactUri)));
+        var accounts = bindings.Keys.ToList();
+        var existing = (await db.SipBindings.Where(b => accounts.Contains(b.SipAccountId)).ToListAsync(cancellationToken))
+            .ToLookup(b => b.SipAccountId);
+        foreach (var (accountId, records) in bindings)
+        {
+            Replace(db, accountId, [.. existing[accountId]], records);
+        }
+
+        // One SaveChanges is one transaction.
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static void Replace(PortalDbContext db, int accountId, List<SipBinding> existing, IReadOnlyList<SipBindingRecord> bindings)
+    {
+        var wanted = bindings.Select(b => b.ContactUri).ToHashSet(StringComparer.Ordinal);
+        db.SipBindings.RemoveRange(existing.Where(b => !wanted.Contains(b.ContactUri)));
         foreach (var record in bindings)
         {
             var row = existing.FirstOrDefault(b => b.ContactUri == record.ContactUri);
@@ -48,9 +65,6 @@ public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFacto
             row.CallId = record.CallId;
             row.CSeq = record.CSeq;
         }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     private async Task<IReadOnlyList<int>> RemoveExpiredInTurnAsync(DateTime now, CancellationToken cancellationToken)

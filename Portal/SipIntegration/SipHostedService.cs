@@ -51,7 +51,8 @@ public sealed partial class SipHostedService(
         await directory.LoadAsync(cancellationToken);
         server = SipServer.Start(options.Value, directory, bindings, directory, directory, callRecords, time, loggers, providerRegistrations,
             dialplanEvaluator, transferRateLimit, callStarts);
-        server.Registrar.BindingsChanged += registrationEvents.Publish;
+        // Once stored: the Registrations views read the database.
+        server.Bindings.Stored += registrationEvents.Publish;
         if (server.ProviderRegistrations is { } registrationClient)
         {
             registrationClient.StatusChanged += (providerId, _) => providerStatusEvents.Publish(providerId);
