@@ -1,5 +1,5 @@
-using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls;
+using Portal.Sip.Calls.Admission;
 using Portal.Sip.Dialplans;
 using Portal.Sip.Limits;
 using Portal.Sip.Transport;
@@ -77,6 +77,9 @@ public sealed class SipOptions
 
     /// <summary>Flood, failed-authentication and table bounds (DESIGN §10).</summary>
     public SipLimitOptions Limits { get; set; } = new();
+
+    /// <summary>When new calls are shed with 503 because the service is behind (<c>Sip:Overload:*</c>).</summary>
+    public OverloadOptions Overload { get; set; } = new();
 
     /// <summary>Limits of TCP connections (<c>Sip:Tcp:*</c>).</summary>
     public SipTcpOptions Tcp { get; set; } = new();

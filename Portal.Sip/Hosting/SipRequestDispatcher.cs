@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Portal.Sip.Auth;
 using Portal.Sip.Calls;
+using Portal.Sip.Limits;
 using Portal.Sip.Messages;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
@@ -20,7 +21,8 @@ public sealed partial class SipRequestDispatcher(
     SipRegistrar registrar,
     SipLocalDomains domains,
     CallManager calls,
-    ILogger<SipRequestDispatcher> logger) : ISipRequestHandler
+    ILogger<SipRequestDispatcher> logger,
+    OverloadGuard? overload = null) : ISipRequestHandler
 {
     /// <summary>Methods this service answers; CANCEL is answered by the transaction layer.</summary>
     public static readonly IReadOnlyList<string> AllowedMethods = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "UPDATE", "INFO", "REFER"];
@@ -46,6 +48,11 @@ public sealed partial class SipRequestDispatcher(
                 await calls.OnInDialogRequestAsync(transaction);
                 return;
             }
+            else if (transaction is InviteServerTransaction && overload?.AdmitNewCall() == false)
+            {
+                // Before any account, database or dialplan work; the transaction answers its retransmissions.
+                response = Overloaded(request, overload.RetryAfterSeconds);
+            }
             else if (transaction is InviteServerTransaction invite)
             {
                 await calls.OnInviteAsync(invite);
@@ -70,6 +77,13 @@ public sealed partial class SipRequestDispatcher(
     public ValueTask OnAckAsync(SipRequest ack, SipEndPoint remote) => calls.OnAckAsync(ack);
 
     public ValueTask OnStrayResponseAsync(SipResponse response, SipEndPoint remote) => calls.OnStrayResponseAsync(response);
+
+    private static SipResponse Overloaded(SipRequest request, int retryAfterSeconds)
+    {
+        var response = request.CreateResponse(SipStatusCodes.ServiceUnavailable, "Service Unavailable - overloaded, try again later", SipTags.NewTag());
+        response.Headers.Add(SipHeaderNames.RetryAfter, retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return response;
+    }
 
     /// <summary>The checks of §8.2.1–§8.2.2 every request passes first; null when it may go on.</summary>
     internal static SipResponse? Precheck(SipRequest request)

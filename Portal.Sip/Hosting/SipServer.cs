@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Portal.Sip.Auth;
+using Portal.Sip.Calls;
 using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls.Dialling;
 using Portal.Sip.Calls.Records;
 using Portal.Sip.Calls.Transfers;
-using Portal.Sip.Calls;
 using Portal.Sip.Dialogs;
 using Portal.Sip.Dialplans;
 using Portal.Sip.Limits;
@@ -29,8 +29,9 @@ public sealed class SipServer : IAsyncDisposable
     private readonly BindingCache bindings;
 
     private SipServer(SipTransport transport, BindingCache bindings, SipRegistrar registrar, CallManager calls,
-        ProviderRegistrationClient? providerRegistrations)
+        ProviderRegistrationClient? providerRegistrations, OverloadGuard overload)
     {
+        Overload = overload;
         this.transport = transport;
         this.bindings = bindings;
         Registrar = registrar;
@@ -42,6 +43,9 @@ public sealed class SipServer : IAsyncDisposable
     public ProviderRegistrationClient? ProviderRegistrations { get; }
 
     public SipRegistrar Registrar { get; }
+
+    /// <summary>Sheds new calls with 503 when the service falls behind.</summary>
+    public OverloadGuard Overload { get; }
 
     /// <summary>The registrations in memory, written behind to the store.</summary>
     public BindingCache Bindings => bindings;
@@ -92,14 +96,15 @@ public sealed class SipServer : IAsyncDisposable
         var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
             accounts, registrations, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
             dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts);
-        var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>());
+        var overload = new OverloadGuard(options.Overload, time, loggers.CreateLogger<OverloadGuard>());
+        var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>(), overload);
         var layer = new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>());
         calls.Attach(layer);
         layerReady.SetResult(layer);
         var providerClient = providerRegistrations is null ? null : new ProviderRegistrationClient(layer, transport.LocalEndPoints,
             options.PublicAddress, providerRegistrations, time, loggers.CreateLogger<ProviderRegistrationClient>(),
             TimeSpan.FromSeconds(Math.Max(1, options.ProviderScanSeconds)));
-        return new SipServer(transport, registrations, registrar, calls, providerClient);
+        return new SipServer(transport, registrations, registrar, calls, providerClient, overload);
     }
 
     private static async ValueTask DeliverAsync(Task<SipTransactionLayer> layer, SipMessage message, SipEndPoint remote, SipEndPoint local) =>
@@ -128,5 +133,6 @@ public sealed class SipServer : IAsyncDisposable
         await Calls.StopAsync(TimeSpan.FromSeconds(2));
         await transport.DisposeAsync();
         await bindings.DisposeAsync();
+        Overload.Dispose();
     }
 }

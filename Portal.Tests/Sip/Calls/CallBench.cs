@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Sip.Auth;
+using Portal.Sip.Calls;
 using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls.Records;
 using Portal.Sip.Calls.Transfers;
-using Portal.Sip.Calls;
 using Portal.Sip.Dialogs;
 using Portal.Sip.Dialplans;
 using Portal.Sip.Hosting;
+using Portal.Sip.Limits;
 using Portal.Sip.Messages;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
@@ -30,7 +31,7 @@ internal sealed class CallBench
     /// <param name="directDial">Where direct legs may go; by default anywhere (<c>none</c> denied), as the test infrastructure runs on loopback.</param>
     /// <param name="evaluator">Runs the dialplans; by default one built from <paramref name="limits"/> on the bench's clock.</param>
     public CallBench(CallLimits? limits = null, DirectDialPolicy? directDial = null, DialplanEvaluator? evaluator = null,
-        ITransferRateLimit? transferRateLimit = null, ICallStartHistory? callStarts = null)
+        ITransferRateLimit? transferRateLimit = null, ICallStartHistory? callStarts = null, OverloadGuard? overload = null)
     {
         Accounts.Accounts["alice"] = Account(1, "alice", "owner-1", "default");
         Accounts.Accounts["bob"] = Account(2, "bob", "owner-2", null) with { IsIncomingOnly = true };
@@ -40,7 +41,8 @@ internal sealed class CallBench
             Records, limits ?? CallLimits.Default, Time, NullLogger<CallManager>.Instance,
             evaluator ?? new DialplanEvaluator((limits ?? CallLimits.Default).DialplanRunTime, 2, Time), directDial ?? DirectDialPolicy.AllowAll,
             transferRateLimit, callStarts);
-        var dispatcher = new SipRequestDispatcher(authenticator, new SipRegistrar(Bindings, Time), domains, Calls, NullLogger<SipRequestDispatcher>.Instance);
+        var dispatcher = new SipRequestDispatcher(authenticator, new SipRegistrar(Bindings, Time), domains, Calls, NullLogger<SipRequestDispatcher>.Instance,
+            overload);
         Layer = new SipTransactionLayer(Sender, dispatcher, Time, NullLogger.Instance);
         Calls.Attach(Layer);
         Calls.CallChanged += e =>

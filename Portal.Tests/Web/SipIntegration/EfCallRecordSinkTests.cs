@@ -2,9 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Data;
 using Portal.Services;
+using Portal.Sip.Calls;
 using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls.Records;
-using Portal.Sip.Calls;
 using Portal.SipIntegration;
 using Portal.Tests.Infrastructure;
 
