@@ -80,17 +80,18 @@ public sealed class SipServer : IAsyncDisposable
                 ? ValueTask.CompletedTask
                 : DeliverAsync(layerReady.Task, message, remote, local),
             time, loggers.CreateLogger<SipTransport>(), options.Tcp.TransportOptions);
-        var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints);
+        var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints, options.PublicAddress);
+        var registeredProviders = new RegisteredProviders();
         var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
             accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
-            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts);
+            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts, registeredProviders);
         var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>());
         var layer = new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>());
         calls.Attach(layer);
         layerReady.SetResult(layer);
         var registrations = providerRegistrations is null ? null : new ProviderRegistrationClient(layer, transport.LocalEndPoints,
             options.PublicAddress, providerRegistrations, time, loggers.CreateLogger<ProviderRegistrationClient>(),
-            TimeSpan.FromSeconds(Math.Max(1, options.ProviderScanSeconds)));
+            TimeSpan.FromSeconds(Math.Max(1, options.ProviderScanSeconds)), registeredProviders);
         return new SipServer(transport, registrar, calls, registrations);
     }
 
