@@ -9,6 +9,7 @@ using Portal.Sip.Dialogs;
 using Portal.Sip.Dialplans;
 using Portal.Sip.Hosting;
 using Portal.Sip.Messages;
+using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
 using Portal.Sip.Transport;
@@ -39,7 +40,7 @@ internal sealed class CallBench
         Calls = new CallManager(authenticator, domains, [Realm], new SipLocalAddress([CallTestMessages.Local]), Accounts, Bindings, Dialplans, Providers,
             Records, limits ?? CallLimits.Default, Time, NullLogger<CallManager>.Instance,
             evaluator ?? new DialplanEvaluator((limits ?? CallLimits.Default).DialplanRunTime, 2, Time), directDial ?? DirectDialPolicy.AllowAll,
-            transferRateLimit, callStarts);
+            transferRateLimit, callStarts, RegisteredProviders);
         var dispatcher = new SipRequestDispatcher(authenticator, new SipRegistrar(Bindings, Time), domains, Calls, NullLogger<SipRequestDispatcher>.Instance);
         Layer = new SipTransactionLayer(Sender, dispatcher, Time, NullLogger.Instance);
         Calls.Attach(Layer);
@@ -63,6 +64,8 @@ internal sealed class CallBench
     public FakeDialplanSource Dialplans { get; } = new();
 
     public FakeProviderDirectory Providers { get; } = new();
+
+    public RegisteredProviders RegisteredProviders { get; } = new();
 
     public RecordingCallRecordSink Records { get; } = new();
 
