@@ -78,6 +78,9 @@ public sealed class SipOptions
     /// <summary>Flood, failed-authentication and table bounds (DESIGN §10).</summary>
     public SipLimitOptions Limits { get; set; } = new();
 
+    /// <summary>Phones behind NAT (<c>Sip:Nat:*</c>).</summary>
+    public SipNatOptions Nat { get; set; } = new();
+
     /// <summary>Limits of TCP connections (<c>Sip:Tcp:*</c>).</summary>
     public SipTcpOptions Tcp { get; set; } = new();
 

@@ -27,10 +27,12 @@ public sealed class SipServer : IAsyncDisposable
 {
     private readonly SipTransport transport;
 
-    private SipServer(SipTransport transport, SipRegistrar registrar, CallManager calls, ProviderRegistrationClient? providerRegistrations)
+    private SipServer(SipTransport transport, SipRegistrar registrar, CallManager calls, ProviderRegistrationClient? providerRegistrations,
+        NatKeepAlive? keepAlive)
     {
         this.transport = transport;
         Registrar = registrar;
+        KeepAlive = keepAlive;
         Calls = calls;
         ProviderRegistrations = providerRegistrations;
     }
@@ -39,6 +41,9 @@ public sealed class SipServer : IAsyncDisposable
     public ProviderRegistrationClient? ProviderRegistrations { get; }
 
     public SipRegistrar Registrar { get; }
+
+    /// <summary>Keep-alives to phones behind NAT; null when <c>Sip:Nat:KeepAliveSeconds</c> is 0.</summary>
+    public NatKeepAlive? KeepAlive { get; }
 
     /// <summary>The calls in progress.</summary>
     public CallManager Calls { get; }
@@ -62,7 +67,7 @@ public sealed class SipServer : IAsyncDisposable
         // Read before anything listens, so a bad Sip:DirectDial stops the start with its message.
         var directDial = options.CreateDirectDialPolicy();
         var listen = ParseListen(options.Listen);
-        var registrar = new SipRegistrar(bindings, time);
+        var registrar = new SipRegistrar(bindings, time, new RegistrarOptions { NatMaxExpires = Math.Max(0, options.Nat.MaxExpiresSeconds) });
         var limits = options.Limits;
         var authenticator = new DigestAuthenticator(accounts, new DigestNonces(time, limits.TableCapacity),
             new AuthFailureLimiter(time, limits, loggers.CreateLogger<AuthFailureLimiter>()), options.EffectiveRealm,
@@ -82,7 +87,8 @@ public sealed class SipServer : IAsyncDisposable
             time, loggers.CreateLogger<SipTransport>(), options.Tcp.TransportOptions);
         var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints, options.PublicAddress);
         var registeredProviders = new RegisteredProviders();
-        var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
+        var addresses = new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress);
+        var calls = new CallManager(authenticator, domains, options.DomainList, addresses,
             accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
             dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts, registeredProviders);
         var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>());
@@ -92,7 +98,9 @@ public sealed class SipServer : IAsyncDisposable
         var registrations = providerRegistrations is null ? null : new ProviderRegistrationClient(layer, transport.LocalEndPoints,
             options.PublicAddress, providerRegistrations, time, loggers.CreateLogger<ProviderRegistrationClient>(),
             TimeSpan.FromSeconds(Math.Max(1, options.ProviderScanSeconds)), registeredProviders);
-        return new SipServer(transport, registrar, calls, registrations);
+        var keepAlive = options.Nat.KeepAliveSeconds <= 0 ? null : new NatKeepAlive(layer, addresses, options.DomainList.FirstOrDefault() ?? "localhost",
+            registrar, bindings, time, loggers.CreateLogger<NatKeepAlive>(), TimeSpan.FromSeconds(options.Nat.KeepAliveSeconds));
+        return new SipServer(transport, registrar, calls, registrations, keepAlive);
     }
 
     private static async ValueTask DeliverAsync(Task<SipTransactionLayer> layer, SipMessage message, SipEndPoint remote, SipEndPoint local) =>
