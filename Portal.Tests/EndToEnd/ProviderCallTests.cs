@@ -67,7 +67,6 @@ public sealed class ProviderCallTests : IAsyncLifetime
         var voiceAppPort = PeerProcess.FreePort();
         var secondProviderPort = PeerProcess.FreePort();
         await SetDialplanAsync("from-trunk", $"when /^15550001111$/ then sys.Dial(\"app@127.0.0.1:{voiceAppPort}[fu=xfer-#{{sys.CallNumber}}]\")");
-        await SetDialplanAsync("transfer", "when /^(\\d+)$/ then sys.Dial(\"$1@outbound\")");
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<ProviderService>().CreateAsync(alice, new ProviderInput
@@ -75,6 +74,8 @@ public sealed class ProviderCallTests : IAsyncLifetime
                 Name = "outbound", Server = $"127.0.0.1:{secondProviderPort}", FromUser = "4930111",
             });
         }
+
+        await SetDialplanAsync("transfer", "when /^(\\d+)$/ then sys.Dial(\"$1@outbound\")");
 
         var key = (await factory.CreateCallManagerKeyAsync(alice)).Key;
         using var http = new HttpClient { BaseAddress = baseAddress };

@@ -54,7 +54,7 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
             db.SipBindings.Add(new SipBinding
             {
                 SipAccountId = account.Id, ContactUri = "sip:alice-desk@192.168.1.50:5060", ReceivedFrom = "udp:203.0.113.9:41000",
-                UserAgent = "Yealink T46", CallId = "c1", CSeq = 1, ExpiresAt = now.AddMinutes(10),
+                UserAgent = "Yealink T46", CallId = "c1", CSeq = 1, ExpiresAt = now.AddMinutes(9.5),
             });
             db.SipBindings.Add(new SipBinding
             {
@@ -75,7 +75,7 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
         var nated = cut.Find("div.registration[data-contact='sip:alice-desk@192.168.1.50:5060']").TextContent;
         Assert.Contains("from 203.0.113.9:41000 over UDP (behind NAT)", nated);
         Assert.Contains("Yealink T46", nated);
-        Assert.Contains("expires in 10 min", nated);
+        Assert.Contains("expires in 9 min", nated);
         Assert.DoesNotContain("Unreachable", nated);
         Assert.Contains("Unreachable since", cut.Find("div.registration[data-contact='sip:alice-desk@192.168.1.51:5060']").TextContent);
         var tcp = cut.Find("div.registration[data-contact='sip:alice-desk@198.51.100.4:5070;transport=tcp']").TextContent;
