@@ -16,8 +16,11 @@ internal sealed class SipProviderConfiguration : IEntityTypeConfiguration<SipPro
         builder.Property(p => p.FromHost).HasMaxLength(255);
         builder.Property(p => p.RegistrationState).HasConversion<string>().HasMaxLength(24);
         builder.Property(p => p.RegistrationError).HasMaxLength(255);
+        builder.Property(p => p.ContactToken).HasMaxLength(32);
+        builder.Property(p => p.InDialplanName).HasMaxLength(32);
 
         builder.HasIndex(p => new { p.OwnerId, p.Name }).IsUnique();
+        builder.HasIndex(p => p.ContactToken).IsUnique();
         builder.HasOne(p => p.Owner).WithMany().HasForeignKey(p => p.OwnerId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -21,4 +21,10 @@ public sealed class SipBinding
     public required string CallId { get; set; }
 
     public int CSeq { get; set; }
+
+    /// <summary>
+    /// When keep-alives to this phone behind NAT went unanswered: the binding is no longer rung, and the SIP accounts
+    /// page says so, until the phone registers again or the binding expires.
+    /// </summary>
+    public DateTime? UnreachableSince { get; set; }
 }

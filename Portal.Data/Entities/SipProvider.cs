@@ -5,6 +5,12 @@ public sealed class SipProvider
 {
     public const string NamePattern = "^[a-z0-9][a-z0-9._-]{0,31}$";
 
+    /// <summary>
+    /// The form of <see cref="ContactToken"/>: <c>p-</c> and 16 hex digits. SIP account usernames of this form are
+    /// refused, so a token never names an account.
+    /// </summary>
+    public const string ContactTokenPattern = "^p-[0-9a-f]{16}$";
+
     public int Id { get; set; }
 
     public required string OwnerId { get; set; }
@@ -34,6 +40,15 @@ public sealed class SipProvider
     public string? RegistrationError { get; set; }
 
     public DateTime? RegisteredUntil { get; set; }
+
+    /// <summary>
+    /// The user part of the Contact this service registers with the provider, unique across the service: the
+    /// provider sends its calls to it (DESIGN §5, §10). Never the provider username, which can be an account's name.
+    /// </summary>
+    public string? ContactToken { get; set; }
+
+    /// <summary>The dialplan run for calls the provider sends in (with Register on); null refuses them.</summary>
+    public string? InDialplanName { get; set; }
 
     public DateTime CreatedAt { get; set; }
 }

@@ -555,6 +555,9 @@ namespace Portal.Data.Migrations
                     b.Property<int>("SipAccountId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("UnreachableSince")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("UserAgent")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -579,6 +582,10 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ContactToken")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -588,6 +595,10 @@ namespace Portal.Data.Migrations
 
                     b.Property<string>("FromUser")
                         .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InDialplanName")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
@@ -627,6 +638,9 @@ namespace Portal.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ContactToken")
+                        .IsUnique();
 
                     b.HasIndex("OwnerId", "Name")
                         .IsUnique();

@@ -5,6 +5,7 @@ using Portal.Sip.Dialogs;
 using Portal.Sip.Dialplans;
 using Portal.Sip.Transport;
 using Portal.Sip.Messages;
+using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
 using Portal.Sip.Calls.Admission;
@@ -56,17 +57,18 @@ public sealed class CallManager
         DialplanEvaluator? dialplanEvaluator = null,
         DirectDialPolicy? directDial = null,
         ITransferRateLimit? transferRateLimit = null,
-        ICallStartHistory? callStarts = null)
+        ICallStartHistory? callStarts = null,
+        RegisteredProviders? registeredProviders = null)
     {
         // Both default to the secure settings: the limits' dialplan budget, and the default denied networks.
         _environment = new CallEnvironment(addresses, domains, hostedDomains, accounts, bindings, records, limits,
             dialplanEvaluator ?? new DialplanEvaluator(limits.DialplanRunTime, 2, time), directDial ?? DirectDialPolicy.Default, time, logger);
-        _router = new InviteRouter(authenticator, _environment);
+        _refusals = new CallRefusals(_environment);
+        _router = new InviteRouter(authenticator, _environment, providers, registeredProviders ?? new RegisteredProviders(), _refusals);
         DialplanCache cache = new(dialplans);
         CallDialer dialer = new(_environment, new DialTargetResolver(_environment, providers));
         _setup = new CallSetup(_environment, cache, providers, dialer);
         _transfers = new CallTransfers(_environment, cache, providers, dialer);
-        _refusals = new CallRefusals(_environment);
         _velocity = new CallVelocity(time, callStarts, logger);
         _inDialog = new InDialogRequests(_environment, new ReferRequests(_environment, _transfers, _refusals, transferRateLimit));
     }

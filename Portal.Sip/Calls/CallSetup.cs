@@ -58,7 +58,7 @@ internal sealed class CallSetup(CallEnvironment environment, DialplanCache dialp
         SipRequest invite = call.Caller.Invite.Request;
         SipUri uri = (SipUri)invite.Uri;
         IReadOnlyList<string> providerNames = await providers.ListNamesAsync(route.OwnerId, call.SetupCancelled);
-        DialplanContext context = new(uri.User ?? "", uri.Host, invite.From?.SipUri?.User ?? "", invite.CallId ?? "", route.OwnerUserName, call.Number,
+        DialplanContext context = new(route.DialledUser ?? uri.User ?? "", uri.Host, invite.From?.SipUri?.User ?? "", invite.CallId ?? "", route.OwnerUserName, call.Number,
             new DialStringContext(providerNames, environment.HostedDomains));
         DialplanEvaluation evaluation = await DialplanRun.EvaluateAsync(route.OwnerId, dialplan, context, environment);
         switch (evaluation.Outcome)

@@ -1,5 +1,8 @@
 using Portal.Sip.Auth;
+using Portal.Sip.Calls.Admission;
+using Portal.Sip.Calls.Dialling;
 using Portal.Sip.Messages;
+using Portal.Sip.Providers;
 using Portal.Sip.Transport;
 
 namespace Portal.Sip.Calls;
@@ -11,8 +14,13 @@ namespace Portal.Sip.Calls;
 /// 407 (RFC 3261 §22.3) and, once authenticated, runs the caller's out dialplan — or, when the account has none
 /// and dialled another account of this service, rings that account. Disabled accounts and suspended owners get
 /// 403; so does an incoming-only account calling out.
+/// Before any of that, calls in from providers (DESIGN §10): an INVITE to a provider's registration token, or to
+/// the number a provider registered, from the address that provider's registrar resolved to, runs the provider's
+/// incoming dialplan unchallenged (providers answer no challenges). One to a token from anywhere else gets 403.
 /// </summary>
-internal sealed class InviteRouter(DigestAuthenticator authenticator, CallEnvironment environment)
+internal sealed class InviteRouter(
+    DigestAuthenticator authenticator, CallEnvironment environment, IProviderDirectory providers, RegisteredProviders registeredProviders,
+    CallRefusals refusals)
 {
     public async Task<(InviteRoute? Route, SipResponse? Refusal)> RouteAsync(SipRequest invite, SipEndPoint remote, CancellationToken cancellationToken)
     {
@@ -22,6 +30,11 @@ internal sealed class InviteRouter(DigestAuthenticator authenticator, CallEnviro
         }
 
         SipUri uri = (SipUri)invite.Uri;
+        if (await FromProviderAsync(invite, uri, remote, cancellationToken) is { } fromProvider)
+        {
+            return fromProvider;
+        }
+
         bool toHostedDomain = uri.User is not null && environment.Domains.IsLocal(uri.Host);
         bool hasCredentials = invite.ProxyAuthorizations.Any(c => c.IsDigest && string.Equals(c.Realm, authenticator.Realm, StringComparison.Ordinal));
         bool fromHostedDomain = invite.From?.SipUri?.Host is { } fromHost && environment.Domains.IsLocal(fromHost);
@@ -55,6 +68,60 @@ internal sealed class InviteRouter(DigestAuthenticator authenticator, CallEnviro
         }
 
         return (null, Refuse(invite, SipStatusCodes.Forbidden, "Forbidden - choose an out dialplan for this SIP account in the portal"));
+    }
+
+    /// <summary>
+    /// A call in from a provider, or its refusal; null when the INVITE names no provider. With the token in the
+    /// Request-URI the dialled number is the To header's user (the provider addresses the registered contact and
+    /// says in To whom the call is for); without it, the Request-URI's user, which is the number it registered.
+    /// </summary>
+    private async Task<(InviteRoute?, SipResponse?)?> FromProviderAsync(SipRequest invite, SipUri uri, SipEndPoint remote, CancellationToken cancellationToken)
+    {
+        if (uri.User is not { Length: > 0 } user)
+        {
+            return null;
+        }
+
+        string? dialled;
+        IncomingProvider? provider = await providers.FindByContactTokenAsync(user, cancellationToken);
+        if (provider is not null)
+        {
+            if (!provider.Register || !registeredProviders.IsFrom(provider.ContactToken, remote.EndPoint.Address))
+            {
+                // Someone who learned the token (it travels in the clear) is not the provider: nothing is dialled.
+                refusals.Report(new CallRefusal(CallRefusal.ProviderCallRefused, provider.OwnerId, provider.OwnerUserName, "anonymous",
+                    $"provider {provider.Name}", "a call to the provider's token from an address that is not the provider's", null),
+                    remote.EndPoint.Address, provider.ContactToken);
+                return (null, Refuse(invite, SipStatusCodes.Forbidden, "Forbidden"));
+            }
+
+            dialled = invite.To?.SipUri?.User ?? "";
+        }
+        else if (registeredProviders.TokenFor(remote.EndPoint.Address, user) is { } token
+            && await providers.FindByContactTokenAsync(token, cancellationToken) is { Register: true } atAddress)
+        {
+            provider = atAddress;
+            dialled = user;
+        }
+        else
+        {
+            return null;
+        }
+
+        if (provider.OwnerIsSuspended)
+        {
+            return (null, Refuse(invite, SipStatusCodes.Forbidden, "Forbidden"));
+        }
+
+        if (provider.InDialplanName is null)
+        {
+            // The owner chose no dialplan for the provider's calls: unavailable rather than "no such number".
+            return (null, Refuse(invite, SipStatusCodes.TemporarilyUnavailable, "Temporarily Unavailable - no incoming dialplan for this provider"));
+        }
+
+        return (new InviteRoute(CallDirection.Inbound, provider.OwnerId, provider.OwnerUserName, provider.Name, provider.InDialplanName,
+            provider.OwnerMaxConcurrentCalls, CallerOwnerId: null, CallersMayTransfer: false, provider.OwnerMaxCallsPerHour, provider.OwnerMaxCallsPerDay,
+            DialledUser: dialled), null);
     }
 
     private static (InviteRoute?, SipResponse?) Incoming(SipRequest invite, SipAccountCredentials called, string? callerOwnerId) =>

@@ -81,6 +81,9 @@ public sealed class SipOptions
     /// <summary>When new calls are shed with 503 because the service is behind (<c>Sip:Overload:*</c>).</summary>
     public OverloadOptions Overload { get; set; } = new();
 
+    /// <summary>Phones behind NAT (<c>Sip:Nat:*</c>).</summary>
+    public SipNatOptions Nat { get; set; } = new();
+
     /// <summary>Limits of TCP connections (<c>Sip:Tcp:*</c>).</summary>
     public SipTcpOptions Tcp { get; set; } = new();
 

@@ -29,12 +29,13 @@ public sealed class SipServer : IAsyncDisposable
     private readonly BindingCache bindings;
 
     private SipServer(SipTransport transport, BindingCache bindings, SipRegistrar registrar, CallManager calls,
-        ProviderRegistrationClient? providerRegistrations, OverloadGuard overload)
+        ProviderRegistrationClient? providerRegistrations, OverloadGuard overload, NatKeepAlive? keepAlive)
     {
         Overload = overload;
         this.transport = transport;
         this.bindings = bindings;
         Registrar = registrar;
+        KeepAlive = keepAlive;
         Calls = calls;
         ProviderRegistrations = providerRegistrations;
     }
@@ -49,6 +50,9 @@ public sealed class SipServer : IAsyncDisposable
 
     /// <summary>The registrations in memory, written behind to the store.</summary>
     public BindingCache Bindings => bindings;
+
+    /// <summary>Keep-alives to phones behind NAT; null when <c>Sip:Nat:KeepAliveSeconds</c> is 0.</summary>
+    public NatKeepAlive? KeepAlive { get; }
 
     /// <summary>The calls in progress.</summary>
     public CallManager Calls { get; }
@@ -74,7 +78,7 @@ public sealed class SipServer : IAsyncDisposable
         var listen = ParseListen(options.Listen);
         // Registrations are read and changed in memory and written behind (DESIGN §10: no database work per request).
         var registrations = new BindingCache(bindings, loggers.CreateLogger<BindingCache>());
-        var registrar = new SipRegistrar(registrations, time);
+        var registrar = new SipRegistrar(registrations, time, new RegistrarOptions { NatMaxExpires = Math.Max(0, options.Nat.MaxExpiresSeconds) });
         var limits = options.Limits;
         var authenticator = new DigestAuthenticator(accounts, new DigestNonces(time, limits.TableCapacity),
             new AuthFailureLimiter(time, limits, loggers.CreateLogger<AuthFailureLimiter>()), options.EffectiveRealm,
@@ -92,10 +96,12 @@ public sealed class SipServer : IAsyncDisposable
                 ? ValueTask.CompletedTask
                 : DeliverAsync(layerReady.Task, message, remote, local),
             time, loggers.CreateLogger<SipTransport>(), options.Tcp.TransportOptions);
-        var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints);
-        var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
+        var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints, options.PublicAddress);
+        var registeredProviders = new RegisteredProviders();
+        var addresses = new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress);
+        var calls = new CallManager(authenticator, domains, options.DomainList, addresses,
             accounts, registrations, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
-            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts);
+            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts, registeredProviders);
         var overload = new OverloadGuard(options.Overload, time, loggers.CreateLogger<OverloadGuard>());
         var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>(), overload);
         var layer = new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>());
@@ -103,8 +109,10 @@ public sealed class SipServer : IAsyncDisposable
         layerReady.SetResult(layer);
         var providerClient = providerRegistrations is null ? null : new ProviderRegistrationClient(layer, transport.LocalEndPoints,
             options.PublicAddress, providerRegistrations, time, loggers.CreateLogger<ProviderRegistrationClient>(),
-            TimeSpan.FromSeconds(Math.Max(1, options.ProviderScanSeconds)));
-        return new SipServer(transport, registrations, registrar, calls, providerClient, overload);
+            TimeSpan.FromSeconds(Math.Max(1, options.ProviderScanSeconds)), registeredProviders);
+        var keepAlive = options.Nat.KeepAliveSeconds <= 0 ? null : new NatKeepAlive(layer, addresses, options.DomainList.FirstOrDefault() ?? "localhost",
+            registrar, registrations, time, loggers.CreateLogger<NatKeepAlive>(), TimeSpan.FromSeconds(options.Nat.KeepAliveSeconds));
+        return new SipServer(transport, registrations, registrar, calls, providerClient, overload, keepAlive);
     }
 
     private static async ValueTask DeliverAsync(Task<SipTransactionLayer> layer, SipMessage message, SipEndPoint remote, SipEndPoint local) =>

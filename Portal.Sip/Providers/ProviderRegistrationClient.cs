@@ -12,7 +12,9 @@ namespace Portal.Sip.Providers;
 /// <summary>
 /// Keeps the outbound registrations of providers with Register on (DESIGN §5): REGISTERs to each provider,
 /// answers its digest challenge with the provider's credentials, refreshes before expiry and reports the
-/// status (registered until, or failed with the reason) through <see cref="IProviderRegistrationStore"/>.
+/// status (registered until, or failed with the reason) through <see cref="IProviderRegistrationStore"/>. The
+/// Contact's user part is the provider's token, and where each registered provider is goes to
+/// <see cref="RegisteredProviders"/>, so that its calls in are recognised.
 /// </summary>
 public sealed partial class ProviderRegistrationClient(
     SipTransactionLayer layer,
@@ -21,8 +23,12 @@ public sealed partial class ProviderRegistrationClient(
     IProviderRegistrationStore store,
     TimeProvider time,
     ILogger logger,
-    TimeSpan? scanInterval = null)
+    TimeSpan? scanInterval = null,
+    RegisteredProviders? registered = null)
 {
+    /// <summary>The providers registered with, and where they are.</summary>
+    public RegisteredProviders Registered { get; } = registered ?? new RegisteredProviders();
+
     /// <summary>How often the provider list is re-read, so new or changed providers start registering.</summary>
     public TimeSpan ScanInterval { get; } = scanInterval ?? TimeSpan.FromSeconds(15);
 
@@ -57,7 +63,10 @@ public sealed partial class ProviderRegistrationClient(
         var targets = await store.ListAsync(cancellationToken);
         foreach (var stale in states.Keys.Except(targets.Select(t => t.ProviderId)))
         {
-            states.TryRemove(stale, out _);
+            if (states.TryRemove(stale, out var gone))
+            {
+                Registered.Remove(gone.Target.ContactToken);
+            }
         }
 
         var now = time.GetUtcNow();
@@ -70,6 +79,11 @@ public sealed partial class ProviderRegistrationClient(
     private async Task RegisterAsync(ProviderRegistrationTarget target, CancellationToken cancellationToken)
     {
         var state = states.GetOrAdd(target.ProviderId, _ => new RegistrationState(target, $"{SipTags.NewTag()}@portal", 0));
+        if (state.Target.ContactToken != target.ContactToken)
+        {
+            Registered.Remove(state.Target.ContactToken);
+        }
+
         state = state with { Target = target };
         ProviderRegistrationStatus status;
         try
@@ -95,8 +109,13 @@ public sealed partial class ProviderRegistrationClient(
     {
         if (await SipDestinationResolver.ResolveAsync(target.Server, cancellationToken) is not { } destination)
         {
+            Registered.Remove(target.ContactToken);
             return new ProviderRegistrationStatus(false, $"Cannot resolve {target.Server.Host}", null);
         }
+
+        // Known from the first attempt on: a provider may send calls as soon as it has the binding, even before
+        // this side has read its 200, and the address is the one its registrar was reached at.
+        Registered.Set(target.ContactToken, destination.EndPoint.Address, target.RegisteredUser);
 
         var local = localEndPoints.FirstOrDefault(e => e.Protocol == destination.Protocol);
         if (local.EndPoint is null)
@@ -137,7 +156,7 @@ public sealed partial class ProviderRegistrationClient(
             ? SipDestinationResolver.LocalAddressFor(destination.EndPoint.Address).ToString()
             : local.EndPoint.Address.ToString());
         var port = local.EndPoint.Port.ToString(CultureInfo.InvariantCulture);
-        var aorUser = target.FromUser ?? target.AuthUsername;
+        var aorUser = target.RegisteredUser;
         var aorHost = target.FromHost ?? target.Server.Host;
         var transport = destination.Protocol == SipTransportProtocol.Tcp ? "TCP" : "UDP";
         var registrar = new SipUri(target.Server.Host, null, target.Server.Port);
@@ -148,7 +167,8 @@ public sealed partial class ProviderRegistrationClient(
         request.Headers.Add(SipHeaderNames.To, $"<sip:{aorUser}@{aorHost}>");
         request.Headers.Add(SipHeaderNames.CallId, state.CallId);
         request.Headers.Add(SipHeaderNames.CSeq, $"{cseq.ToString(CultureInfo.InvariantCulture)} REGISTER");
-        request.Headers.Add(SipHeaderNames.Contact, $"<sip:{aorUser}@{contactHost}:{port};transport={transport.ToLowerInvariant()}>");
+        // The token, never the provider's user name, which can be an account's name here (DESIGN §5).
+        request.Headers.Add(SipHeaderNames.Contact, $"<sip:{target.ContactToken}@{contactHost}:{port};transport={transport.ToLowerInvariant()}>");
         request.Headers.Add(SipHeaderNames.Expires, target.ExpirySeconds.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(SipHeaderNames.UserAgent, "Portal");
         return request;

@@ -33,6 +33,25 @@ public sealed class BindingCache : ISipBindingStore, IAsyncDisposable
     public Task<IReadOnlyList<SipBindingRecord>> ListAsync(int accountId, CancellationToken cancellationToken = default) =>
         _byAccount.TryGetValue(accountId, out var bindings) ? Task.FromResult(bindings) : LoadAsync(accountId, cancellationToken);
 
+    /// <summary>
+    /// Every unexpired binding: the store's, after the changes queued so far, with the accounts read since the
+    /// start taken from memory (the NAT keep-alives, every few seconds, not per request).
+    /// </summary>
+    public async Task<IReadOnlyList<(int AccountId, SipBindingRecord Binding)>> ListUnexpiredAsync(DateTime now, CancellationToken cancellationToken = default)
+    {
+        await _queue.FlushAsync();
+        var stored = await _store.ListUnexpiredAsync(now, cancellationToken);
+        var cached = _byAccount.ToArray();
+        var inMemory = cached.Select(c => c.Key).ToHashSet();
+        var all = stored.Where(b => !inMemory.Contains(b.AccountId)).ToList();
+        foreach (var (accountId, bindings) in cached)
+        {
+            all.AddRange(bindings.Where(b => b.ExpiresAt > now).Select(b => (accountId, b)));
+        }
+
+        return all;
+    }
+
     public Task ReplaceAsync(int accountId, IReadOnlyList<SipBindingRecord> bindings, CancellationToken cancellationToken = default)
     {
         _byAccount[accountId] = bindings;

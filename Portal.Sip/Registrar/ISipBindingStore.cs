@@ -6,6 +6,9 @@ public interface ISipBindingStore
     /// <summary>All stored bindings of the account, expired or not.</summary>
     Task<IReadOnlyList<SipBindingRecord>> ListAsync(int accountId, CancellationToken cancellationToken = default);
 
+    /// <summary>Every unexpired binding of every account, for the NAT keep-alives.</summary>
+    Task<IReadOnlyList<(int AccountId, SipBindingRecord Binding)>> ListUnexpiredAsync(DateTime now, CancellationToken cancellationToken = default);
+
     /// <summary>Replaces the account's bindings with <paramref name="bindings"/> in one transaction.</summary>
     Task ReplaceAsync(int accountId, IReadOnlyList<SipBindingRecord> bindings, CancellationToken cancellationToken = default);
 

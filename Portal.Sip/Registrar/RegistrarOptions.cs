@@ -10,4 +10,10 @@ public sealed record RegistrarOptions
     public int DefaultExpires { get; init; } = 3600;
 
     public int MaxBindingsPerAccount { get; init; } = 10;
+
+    /// <summary>
+    /// The longest registration granted to a phone behind NAT over UDP, so it refreshes (and so reopens its NAT
+    /// mapping) that often; 0 leaves its Expires alone (keep-alives hold the mapping instead).
+    /// </summary>
+    public int NatMaxExpires { get; init; }
 }

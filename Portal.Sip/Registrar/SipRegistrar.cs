@@ -53,6 +53,36 @@ public sealed class SipRegistrar(ISipBindingStore store, TimeProvider time, Regi
         }
     }
 
+    /// <summary>
+    /// Marks <paramref name="binding"/> of the account unreachable (its keep-alive went unanswered), unless the phone
+    /// registered again meanwhile; it is no longer rung, and shows as unreachable until it registers or expires.
+    /// </summary>
+    public async Task<bool> MarkUnreachableAsync(int accountId, SipBindingRecord binding, CancellationToken cancellationToken = default)
+    {
+        var gate = accountLocks.GetOrAdd(accountId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var current = (await store.ListAsync(accountId, cancellationToken)).Where(b => b.ExpiresAt > now).ToList();
+            var index = current.FindIndex(b => b.ContactUri == binding.ContactUri && b.CallId == binding.CallId && b.CSeq == binding.CSeq
+                && b.ReceivedFrom == binding.ReceivedFrom && b.UnreachableSince is null);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            current[index] = current[index] with { UnreachableSince = now };
+            await store.ReplaceAsync(accountId, current, cancellationToken);
+            BindingsChanged?.Invoke(accountId);
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     /// <summary>Deletes expired bindings; called periodically by the host.</summary>
     public async Task RemoveExpiredAsync(CancellationToken cancellationToken = default)
     {
@@ -108,8 +138,15 @@ public sealed class SipRegistrar(ISipBindingStore store, TimeProvider time, Regi
                 continue;
             }
 
-            next[uri] = new SipBindingRecord(uri, remote.ToString(), request.Headers.GetFirst(SipHeaderNames.UserAgent),
-                now.AddSeconds(Math.Min(expires, options.MaxExpires)), callId, cseq);
+            // The source address is the path to the phone, whatever its Contact says (nathelper's fix_nated_register).
+            var binding = new SipBindingRecord(uri, remote.ToString(), request.Headers.GetFirst(SipHeaderNames.UserAgent), now, callId, cseq);
+            var granted = Math.Min(expires, options.MaxExpires);
+            if (options.NatMaxExpires > 0 && remote.Protocol == SipTransportProtocol.Udp && binding.IsBehindNat)
+            {
+                granted = Math.Min(granted, Math.Max(options.NatMaxExpires, options.MinExpires));
+            }
+
+            next[uri] = binding with { ExpiresAt = now.AddSeconds(granted) };
         }
 
         if (next.Count > options.MaxBindingsPerAccount)

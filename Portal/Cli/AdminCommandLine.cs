@@ -54,6 +54,7 @@ public static class AdminCommandLine
         {
             commands.UserCommand(),
             commands.SipAccountCommand(),
+            commands.ProviderCommand(),
             commands.DialplanCommand(),
             commands.KeyCommand(),
             commands.CallsCommand(),

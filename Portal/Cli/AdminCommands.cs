@@ -11,7 +11,7 @@ namespace Portal.Cli;
 /// The commands themselves. Each goes through the same services and validation as the portal, acting as the
 /// owner it names; a validation failure prints what to fix and exits non-zero.
 /// </summary>
-internal sealed class AdminCommands(IServiceProvider services, TextWriter output, TextWriter error)
+internal sealed partial class AdminCommands(IServiceProvider services, TextWriter output, TextWriter error)
 {
     public const int ExitOk = 0;
     public const int ExitFailed = 1;

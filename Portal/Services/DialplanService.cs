@@ -128,6 +128,14 @@ public sealed partial class DialplanService(
                 $"'{dialplan.Name}' is used by SIP account(s) {string.Join(", ", users)}; pick another dialplan for them first.");
         }
 
+        var providers = await db.SipProviders.Where(p => p.OwnerId == caller.UserId && p.InDialplanName == dialplan.Name).Select(p => p.Name)
+            .ToListAsync(cancellationToken);
+        if (providers.Count > 0)
+        {
+            throw new PortalValidationException("",
+                $"'{dialplan.Name}' takes the incoming calls of provider(s) {string.Join(", ", providers)}; pick another dialplan for them first.");
+        }
+
         db.Dialplans.Remove(dialplan);
         audit.Add(db, caller.AuditName, "dialplan.delete", dialplan.Name);
         await db.SaveChangesAsync(cancellationToken);

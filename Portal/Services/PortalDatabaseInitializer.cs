@@ -15,6 +15,7 @@ public sealed partial class PortalDatabaseInitializer(
     RoleManager<IdentityRole> roles,
     UserManager<PortalUser> users,
     UserAccountService accounts,
+    ProviderService providers,
     IConfiguration configuration,
     ILogger<PortalDatabaseInitializer> logger)
 {
@@ -33,6 +34,7 @@ public sealed partial class PortalDatabaseInitializer(
             }
         }
 
+        await providers.AssignMissingContactTokensAsync(cancellationToken);
         foreach (var role in new[] { PortalCaller.AdminRole, PortalCaller.UserRole })
         {
             if (!await roles.RoleExistsAsync(role))

@@ -19,4 +19,7 @@ public sealed class ProviderInput
     public bool Register { get; set; }
 
     public int RegisterExpirySeconds { get; set; } = 3600;
+
+    /// <summary>The dialplan for calls the provider sends in; needs <see cref="Register"/>.</summary>
+    public string? InDialplanName { get; set; }
 }

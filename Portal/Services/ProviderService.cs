@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -48,8 +49,12 @@ public sealed partial class ProviderService(
             throw new PortalValidationException(nameof(input.Name), $"You already have a provider named '{name}'.");
         }
 
-        var provider = new SipProvider { OwnerId = caller.UserId, Name = name, ServerUri = "", CreatedAt = time.GetUtcNow().UtcDateTime };
+        var provider = new SipProvider
+        {
+            OwnerId = caller.UserId, Name = name, ServerUri = "", ContactToken = NewContactToken(), CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
         Apply(provider, input, requirePasswordForRegister: true);
+        await CheckInDialplanAsync(db, caller, provider, cancellationToken);
         db.SipProviders.Add(provider);
         audit.Add(db, caller.AuditName, "provider.create", name);
         await db.SaveChangesAsync(cancellationToken);
@@ -61,6 +66,8 @@ public sealed partial class ProviderService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var provider = await FindOwnedAsync(db, caller, id, cancellationToken);
         Apply(provider, input, requirePasswordForRegister: false);
+        await CheckInDialplanAsync(db, caller, provider, cancellationToken);
+        provider.ContactToken ??= NewContactToken();
         audit.Add(db, caller.AuditName, "provider.update", provider.Name, string.IsNullOrEmpty(input.Password) ? null : "password changed");
         await db.SaveChangesAsync(cancellationToken);
         return ToSummary(provider);
@@ -81,6 +88,28 @@ public sealed partial class ProviderService(
         db.SipProviders.Remove(provider);
         audit.Add(db, caller.AuditName, "provider.delete", provider.Name);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A new registration contact token (<see cref="SipProvider.ContactTokenPattern"/>): 64 random bits, so the
+    /// token tells nothing and is not guessed; uniqueness is the database's index.
+    /// </summary>
+    public static string NewContactToken() => "p-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>Gives every provider that has none (rows from before tokens existed) its contact token; at start.</summary>
+    public async Task AssignMissingContactTokensAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var missing = await db.SipProviders.Where(p => p.ContactToken == null).ToListAsync(cancellationToken);
+        foreach (var provider in missing)
+        {
+            provider.ContactToken = NewContactToken();
+        }
+
+        if (missing.Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     /// <summary>The stored password in clear, for the SIP service only (never for display).</summary>
@@ -119,6 +148,13 @@ public sealed partial class ProviderService(
             provider.RegistrationError = null;
         }
 
+        provider.InDialplanName = string.IsNullOrWhiteSpace(input.InDialplanName) ? null : input.InDialplanName.Trim();
+        if (provider.InDialplanName is not null && !input.Register)
+        {
+            // The provider sends its calls to the contact this service registers; without a registration none arrive.
+            throw new PortalValidationException(nameof(input.InDialplanName), "Incoming calls need Register on: the provider sends them to the registered contact.");
+        }
+
         provider.Register = input.Register;
         provider.RegisterExpirySeconds = input.RegisterExpirySeconds;
         if (!input.Register)
@@ -145,6 +181,14 @@ public sealed partial class ProviderService(
         return uri.ToString();
     }
 
+    private static async Task CheckInDialplanAsync(PortalDbContext db, PortalCaller caller, SipProvider provider, CancellationToken cancellationToken)
+    {
+        if (provider.InDialplanName is { } name && !await db.Dialplans.AnyAsync(d => d.OwnerId == caller.UserId && d.Name == name, cancellationToken))
+        {
+            throw new PortalValidationException(nameof(ProviderInput.InDialplanName), $"You have no dialplan named '{name}'; create it first or pick another.");
+        }
+    }
+
     private static string? Optional(string? value, string field, int max)
     {
         value = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
@@ -161,7 +205,8 @@ public sealed partial class ProviderService(
         ?? throw new PortalNotFoundException("The provider");
 
     private static ProviderSummary ToSummary(SipProvider p) => new(p.Id, p.Name, p.ServerUri, p.AuthUsername, p.PasswordProtected is not null,
-        p.FromUser, p.FromHost, p.Register, p.RegisterExpirySeconds, p.RegistrationState, p.RegistrationError, p.RegisteredUntil);
+        p.FromUser, p.FromHost, p.Register, p.RegisterExpirySeconds, p.RegistrationState, p.RegistrationError, p.RegisteredUntil,
+        p.InDialplanName, p.ContactToken);
 
     [GeneratedRegex(SipProvider.NamePattern)]
     private static partial Regex NameRegex();

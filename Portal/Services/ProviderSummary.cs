@@ -15,4 +15,6 @@ public sealed record ProviderSummary(
     int RegisterExpirySeconds,
     ProviderRegistrationState RegistrationState,
     string? RegistrationError,
-    DateTime? RegisteredUntil);
+    DateTime? RegisteredUntil,
+    string? InDialplanName = null,
+    string? ContactToken = null);

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Sip.Registrar;
+using Portal.Sip.Transport;
 
 namespace Portal.Services;
 
@@ -10,12 +12,21 @@ public sealed class RegistrationService(IDbContextFactory<PortalDbContext> dbFac
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.SipBindings.AsNoTracking()
+        var rows = await db.SipBindings.AsNoTracking()
             .Where(b => b.SipAccount!.OwnerId == caller.UserId && b.ExpiresAt > now)
             .OrderBy(b => b.SipAccountId).ThenBy(b => b.ContactUri)
-            .Select(b => new RegistrationSummary(b.SipAccountId, b.ContactUri, b.ReceivedFrom, b.UserAgent, b.ExpiresAt))
+            .Select(b => new { b.SipAccountId, Binding = new SipBindingRecord(b.ContactUri, b.ReceivedFrom, b.UserAgent, b.ExpiresAt, b.CallId, b.CSeq, b.UnreachableSince) })
             .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new RegistrationSummary(r.SipAccountId, r.Binding.ContactUri, SourceAddress(r.Binding.ReceivedFrom), r.Binding.UserAgent,
+            r.Binding.ExpiresAt, Transport(r.Binding.ReceivedFrom), r.Binding.IsBehindNat, r.Binding.UnreachableSince))];
     }
+
+    /// <summary>The address part of a binding's <c>transport:ip:port</c>.</summary>
+    private static string SourceAddress(string receivedFrom) =>
+        SipEndPoint.TryParse(receivedFrom, out var source) ? source.EndPoint.ToString() : receivedFrom;
+
+    private static string Transport(string receivedFrom) =>
+        SipEndPoint.TryParse(receivedFrom, out var source) ? source.ViaTransport : "?";
 
     /// <summary>Whether the account belongs to the caller, so a change notice may be shown to them.</summary>
     public async Task<bool> OwnsAccountAsync(PortalCaller caller, int accountId, CancellationToken cancellationToken = default)

@@ -48,6 +48,12 @@ public sealed partial class SipAccountService(
                 "Use 2 to 32 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.");
         }
 
+        if (ContactTokenRegex().IsMatch(username))
+        {
+            // Providers send their calls to contacts named so (DESIGN §5): an account of that name would be shadowed.
+            throw new PortalValidationException(nameof(input.Username), "Names of the form p- and 16 hex digits are reserved for providers; choose another.");
+        }
+
         var password = RequirePassword(input.Password);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.SipAccounts.AnyAsync(a => a.Username == username, cancellationToken))
@@ -163,4 +169,7 @@ public sealed partial class SipAccountService(
 
     [GeneratedRegex(SipAccount.UsernamePattern)]
     private static partial Regex UsernameRegex();
+
+    [GeneratedRegex(SipProvider.ContactTokenPattern)]
+    private static partial Regex ContactTokenRegex();
 }

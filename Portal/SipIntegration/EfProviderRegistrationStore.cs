@@ -18,7 +18,7 @@ public sealed class EfProviderRegistrationStore(IDbContextFactory<PortalDbContex
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.SipProviders.AsNoTracking()
-            .Where(p => p.Register && p.AuthUsername != null && p.PasswordProtected != null && !p.Owner!.IsSuspended)
+            .Where(p => p.Register && p.AuthUsername != null && p.PasswordProtected != null && p.ContactToken != null && !p.Owner!.IsSuspended)
             .ToListAsync(cancellationToken);
         var targets = new List<ProviderRegistrationTarget>();
         foreach (var row in rows)
@@ -26,7 +26,7 @@ public sealed class EfProviderRegistrationStore(IDbContextFactory<PortalDbContex
             if (SipUri.TryParse(row.ServerUri, out var server))
             {
                 targets.Add(new ProviderRegistrationTarget(row.Id, row.Name, server, row.AuthUsername!, providers.UnprotectPassword(row.PasswordProtected)!,
-                    row.FromUser, row.FromHost, row.RegisterExpirySeconds));
+                    row.FromUser, row.FromHost, row.RegisterExpirySeconds, row.ContactToken!));
             }
         }
 

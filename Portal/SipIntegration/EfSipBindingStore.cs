@@ -17,8 +17,18 @@ public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.SipBindings.AsNoTracking()
             .Where(b => b.SipAccountId == accountId)
-            .Select(b => new SipBindingRecord(b.ContactUri, b.ReceivedFrom, b.UserAgent, b.ExpiresAt, b.CallId, b.CSeq))
+            .Select(b => new SipBindingRecord(b.ContactUri, b.ReceivedFrom, b.UserAgent, b.ExpiresAt, b.CallId, b.CSeq, b.UnreachableSince))
             .ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<(int AccountId, SipBindingRecord Binding)>> ListUnexpiredAsync(DateTime now, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.SipBindings.AsNoTracking()
+            .Where(b => b.ExpiresAt > now)
+            .Select(b => new { b.SipAccountId, Binding = new SipBindingRecord(b.ContactUri, b.ReceivedFrom, b.UserAgent, b.ExpiresAt, b.CallId, b.CSeq, b.UnreachableSince) })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => (r.SipAccountId, r.Binding))];
     }
 
     public Task ReplaceAsync(int accountId, IReadOnlyList<SipBindingRecord> bindings, CancellationToken cancellationToken = default) =>
@@ -64,6 +74,7 @@ public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFacto
             row.ExpiresAt = record.ExpiresAt;
             row.CallId = record.CallId;
             row.CSeq = record.CSeq;
+            row.UnreachableSince = record.UnreachableSince;
         }
     }
 

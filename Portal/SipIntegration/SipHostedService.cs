@@ -62,6 +62,7 @@ public sealed partial class SipHostedService(
         stopping = new CancellationTokenSource();
         sweeper = Task.WhenAll(SweepExpiredAsync(server.Registrar, stopping.Token),
             server.ProviderRegistrations?.RunAsync(stopping.Token) ?? Task.CompletedTask,
+            server.KeepAlive?.RunAsync(stopping.Token) ?? Task.CompletedTask,
             directory.RunAsync(TimeSpan.FromSeconds(Math.Max(5, options.Value.DirectoryRefreshSeconds)), time, stopping.Token));
     }
 

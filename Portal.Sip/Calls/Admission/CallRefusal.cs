@@ -2,9 +2,9 @@ namespace Portal.Sip.Calls.Admission;
 
 /// <summary>
 /// Something the call layer refused that concerns a user's calls (DESIGN §10: audited): a call past a velocity
-/// limit, a REFER a party may not send. Reported at most once per subject and window.
+/// limit, a REFER a party may not send, a call claiming to come from one of the user's providers. Reported at most once per subject and window.
 /// </summary>
-/// <param name="Action">What was refused, for the audit log: <see cref="CallLimitReached"/> or <see cref="ReferRefused"/>.</param>
+/// <param name="Action">What was refused, for the audit log: <see cref="CallLimitReached"/>, <see cref="ReferRefused"/> or <see cref="ProviderCallRefused"/>.</param>
 /// <param name="OwnerId">The user whose calls it concerns.</param>
 /// <param name="OwnerUserName">That user's name.</param>
 /// <param name="Actor">Who asked: <c>sip:&lt;account&gt;</c> for an authenticated account, else <c>REFER</c> or <c>anonymous</c>.</param>
@@ -18,4 +18,7 @@ public sealed record CallRefusal(string Action, string OwnerId, string OwnerUser
 
     /// <summary>A REFER that was not honoured.</summary>
     public const string ReferRefused = "refer.refused";
+
+    /// <summary>A call to a provider's registration token that did not come from the provider.</summary>
+    public const string ProviderCallRefused = "provider.call-refused";
 }

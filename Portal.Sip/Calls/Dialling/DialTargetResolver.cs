@@ -96,7 +96,8 @@ internal sealed class DialTargetResolver(CallEnvironment environment, IProviderD
         List<DialTarget> targets = [];
         foreach (var binding in await environment.Bindings.ListAsync(account.AccountId, cancellationToken))
         {
-            if (binding.ExpiresAt > now && SipUri.TryParse(binding.ContactUri, out SipUri? contact)
+            // A binding whose NAT keep-alives went unanswered is not rung: the phone behind it is gone.
+            if (binding.ExpiresAt > now && binding.UnreachableSince is null && SipUri.TryParse(binding.ContactUri, out SipUri? contact)
                 && SipEndPoint.TryParse(binding.ReceivedFrom, out SipEndPoint flow))
             {
                 // The INVITE goes to the flow the REGISTER came on, so phones behind NAT are reached (RFC 5626 §5.3).

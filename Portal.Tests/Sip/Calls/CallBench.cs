@@ -10,6 +10,7 @@ using Portal.Sip.Dialplans;
 using Portal.Sip.Hosting;
 using Portal.Sip.Limits;
 using Portal.Sip.Messages;
+using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
 using Portal.Sip.Transport;
@@ -40,7 +41,7 @@ internal sealed class CallBench
         Calls = new CallManager(authenticator, domains, [Realm], new SipLocalAddress([CallTestMessages.Local]), Accounts, Bindings, Dialplans, Providers,
             Records, limits ?? CallLimits.Default, Time, NullLogger<CallManager>.Instance,
             evaluator ?? new DialplanEvaluator((limits ?? CallLimits.Default).DialplanRunTime, 2, Time), directDial ?? DirectDialPolicy.AllowAll,
-            transferRateLimit, callStarts);
+            transferRateLimit, callStarts, RegisteredProviders);
         var dispatcher = new SipRequestDispatcher(authenticator, new SipRegistrar(Bindings, Time), domains, Calls, NullLogger<SipRequestDispatcher>.Instance,
             overload);
         Layer = new SipTransactionLayer(Sender, dispatcher, Time, NullLogger.Instance);
@@ -65,6 +66,8 @@ internal sealed class CallBench
     public FakeDialplanSource Dialplans { get; } = new();
 
     public FakeProviderDirectory Providers { get; } = new();
+
+    public RegisteredProviders RegisteredProviders { get; } = new();
 
     public RecordingCallRecordSink Records { get; } = new();
 

@@ -31,6 +31,21 @@ public sealed class CallManagerInboundTests
     }
 
     [Fact]
+    public async Task CallToAnAccount_WhosePhoneStoppedAnsweringKeepAlives_DoesNotRingIt()
+    {
+        var expires = bench.Time.GetUtcNow().UtcDateTime.AddMinutes(5);
+        bench.Bindings.Bindings[2] =
+        [
+            new SipBindingRecord("sip:bob@192.168.1.50:5060", "udp:192.0.2.30:40000", "gone", expires, "r1", 1, UnreachableSince: expires.AddMinutes(-6)),
+        ];
+
+        await bench.ReceiveAsync(Invite("bob", fromHost: "example.org"), Phone);
+
+        await bench.Sender.WaitForResponseAsync(480, "a-leg-1");
+        Assert.DoesNotContain(bench.Sender.Sent, s => s.Remote.ToString() == "udp:192.0.2.30:40000");
+    }
+
+    [Fact]
     public async Task CallToAnAccount_WithNothingRegistered_Gets480()
     {
         await bench.ReceiveAsync(Invite("bob", fromHost: "example.org"), Phone);

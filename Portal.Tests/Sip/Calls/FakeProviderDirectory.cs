@@ -12,6 +12,11 @@ internal sealed class FakeProviderDirectory : IProviderDirectory
     public ValueTask<ProviderDialInfo?> FindAsync(string ownerId, string name, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Providers.GetValueOrDefault(name));
 
+    public Dictionary<string, IncomingProvider> ByToken { get; } = new(StringComparer.Ordinal);
+
+    public ValueTask<IncomingProvider?> FindByContactTokenAsync(string contactToken, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ByToken.GetValueOrDefault(contactToken));
+
     public ValueTask<IReadOnlyList<string>> ListNamesAsync(string ownerId, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<string>>([.. Names, .. Providers.Keys]);
 }

@@ -63,6 +63,21 @@ public sealed class BindingCacheTests
     }
 
     [Fact]
+    public async Task EveryUnexpiredBinding_ComesFromMemoryWhereKnown_AndFromTheStoreElsewhere()
+    {
+        var store = new CountingStore();
+        store.Bindings[1] = [Binding("sip:stale@192.0.2.1", Now.AddHours(1))];
+        store.Bindings[2] = [Binding("sip:b@192.0.2.2", Now.AddHours(1)), Binding("sip:old@192.0.2.2", Now.AddMinutes(-1))];
+        await using var cache = new BindingCache(store, NullLogger<BindingCache>.Instance);
+        await cache.ListAsync(1);
+        await cache.ReplaceAsync(1, [Binding("sip:fresh@192.0.2.1", Now.AddHours(1))]);
+
+        var all = await cache.ListUnexpiredAsync(Now);
+
+        Assert.Equal(["1 sip:fresh@192.0.2.1", "2 sip:b@192.0.2.2"], all.Select(b => $"{b.AccountId} {b.Binding.ContactUri}").Order());
+    }
+
+    [Fact]
     public async Task Stopping_WritesWhatIsQueued_AndRefusesChangesAfter()
     {
         var store = new CountingStore();
@@ -92,6 +107,9 @@ public sealed class BindingCacheTests
             Interlocked.Increment(ref reads);
             return inner.ListAsync(accountId, cancellationToken);
         }
+
+        public Task<IReadOnlyList<(int AccountId, SipBindingRecord Binding)>> ListUnexpiredAsync(DateTime now, CancellationToken cancellationToken = default) =>
+            inner.ListUnexpiredAsync(now, cancellationToken);
 
         public Task ReplaceAsync(int accountId, IReadOnlyList<SipBindingRecord> bindings, CancellationToken cancellationToken = default)
         {

@@ -9,6 +9,9 @@ internal sealed class InMemoryBindingStore : ISipBindingStore
     public Task<IReadOnlyList<SipBindingRecord>> ListAsync(int accountId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<SipBindingRecord>>(Bindings.GetValueOrDefault(accountId)?.ToList() ?? []);
 
+    public Task<IReadOnlyList<(int AccountId, SipBindingRecord Binding)>> ListUnexpiredAsync(DateTime now, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<(int, SipBindingRecord)>>([.. Bindings.SelectMany(a => a.Value.Where(b => b.ExpiresAt > now).Select(b => (a.Key, b)))]);
+
     public Task ReplaceAsync(int accountId, IReadOnlyList<SipBindingRecord> bindings, CancellationToken cancellationToken = default)
     {
         Bindings[accountId] = bindings.ToList();

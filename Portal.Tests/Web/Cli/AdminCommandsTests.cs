@@ -162,10 +162,10 @@ public sealed class AdminCommandsTests : IAsyncLifetime
     [Fact]
     public async Task UnknownCommand_SaysWhatIsWrongAndExitsNonZero()
     {
-        var result = await RunAsync("provider", "add", "alice", "trunk");
+        var result = await RunAsync("trunk", "add", "alice", "trunk");
 
         Assert.NotEqual(0, result.Exit);
-        Assert.Contains("'provider'", result.Err);
+        Assert.Contains("'trunk'", result.Err);
     }
 
     [Fact]

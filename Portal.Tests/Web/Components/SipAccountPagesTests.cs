@@ -1,6 +1,9 @@
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Components.Pages.SipAccounts;
+using Portal.Data;
+using Portal.Data.Entities;
 using Portal.Services;
 using Portal.Tests.Infrastructure;
 
@@ -39,6 +42,45 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Contains("alice-desk", cut.Find("#sip-account-table").TextContent));
         Assert.DoesNotContain("mallory-desk", cut.Markup);
         Assert.Contains("@sip.example.test", cut.Markup);
+    }
+
+    [Fact]
+    public async Task List_ShowsEachRegistrationsContactSourceTransportNatUserAgentExpiry_AndWhetherItIsUnreachable()
+    {
+        var account = await host.Get<SipAccountService>().CreateAsync(alice, new SipAccountInput { Username = "alice-desk", Password = "s3cret-pass" });
+        var now = host.Get<TimeProvider>().GetUtcNow().UtcDateTime;
+        await using (var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+        {
+            db.SipBindings.Add(new SipBinding
+            {
+                SipAccountId = account.Id, ContactUri = "sip:alice-desk@192.168.1.50:5060", ReceivedFrom = "udp:203.0.113.9:41000",
+                UserAgent = "Yealink T46", CallId = "c1", CSeq = 1, ExpiresAt = now.AddMinutes(9.5),
+            });
+            db.SipBindings.Add(new SipBinding
+            {
+                SipAccountId = account.Id, ContactUri = "sip:alice-desk@192.168.1.51:5060", ReceivedFrom = "udp:203.0.113.9:41002",
+                UserAgent = "old phone", CallId = "c2", CSeq = 1, ExpiresAt = now.AddMinutes(10), UnreachableSince = now.AddMinutes(-1),
+            });
+            db.SipBindings.Add(new SipBinding
+            {
+                SipAccountId = account.Id, ContactUri = "sip:alice-desk@198.51.100.4:5070;transport=tcp", ReceivedFrom = "tcp:198.51.100.4:5070",
+                CallId = "c3", CSeq = 1, ExpiresAt = now.AddMinutes(10),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var cut = ctx.RenderWithProviders<SipAccountList>();
+
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("div.registration").Count));
+        var nated = cut.Find("div.registration[data-contact='sip:alice-desk@192.168.1.50:5060']").TextContent;
+        Assert.Contains("from 203.0.113.9:41000 over UDP (behind NAT)", nated);
+        Assert.Contains("Yealink T46", nated);
+        Assert.Contains("expires in 9 min", nated);
+        Assert.DoesNotContain("Unreachable", nated);
+        Assert.Contains("Unreachable since", cut.Find("div.registration[data-contact='sip:alice-desk@192.168.1.51:5060']").TextContent);
+        var tcp = cut.Find("div.registration[data-contact='sip:alice-desk@198.51.100.4:5070;transport=tcp']").TextContent;
+        Assert.Contains("from 198.51.100.4:5070 over TCP", tcp);
+        Assert.DoesNotContain("behind NAT", tcp);
     }
 
     [Fact]

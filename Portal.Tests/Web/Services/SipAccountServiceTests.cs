@@ -24,6 +24,16 @@ public sealed class SipAccountServiceTests : IAsyncLifetime
     private SipAccountService Service => host.Get<SipAccountService>();
 
     [Fact]
+    public async Task CreateAsync_ANameOfAProviderTokensForm_IsRefused_SoATokenNeverNamesAnAccount()
+    {
+        var error = await Assert.ThrowsAsync<PortalValidationException>(() =>
+            Service.CreateAsync(alice, new SipAccountInput { Username = "p-0123456789abcdef", Password = "s3cret-pass" }));
+
+        Assert.Contains("reserved for providers", error.Message);
+        Assert.Empty(await Service.ListAsync(alice));
+    }
+
+    [Fact]
     public async Task CreateAsync_WithPassword_StoresOnlyDigestHashesForTheRealm()
     {
         await Service.CreateAsync(alice, new SipAccountInput { Username = "alice", Password = "s3cret-pass" });

@@ -66,6 +66,25 @@ public sealed class SipDirectoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProviderByContactToken_FromMemory_WithItsIncomingDialplan_AndGoneOnceDeleted()
+    {
+        var providers = host.Get<ProviderService>();
+        var created = await providers.CreateAsync(alice, new ProviderInput
+        {
+            Name = "trunk", Server = "sip.carrier.example", AuthUsername = "acct1", Password = "pr0vider-secret", Register = true, InDialplanName = "default",
+        });
+        await directory.LoadAsync(CancellationToken.None);
+        await ExecuteSqlAsync("DELETE FROM SipProviders;");
+
+        var found = await ((IProviderDirectory)directory).FindByContactTokenAsync(created.ContactToken!);
+
+        Assert.Equal(("trunk", alice.UserId, "alice", "default", true), (found!.Name, found.OwnerId, found.OwnerUserName, found.InDialplanName, found.Register));
+        Assert.Null(await ((IProviderDirectory)directory).FindByContactTokenAsync("p-0000000000000000"));
+        await directory.LoadAsync(CancellationToken.None);
+        Assert.Null(await ((IProviderDirectory)directory).FindByContactTokenAsync(created.ContactToken!));
+    }
+
+    [Fact]
     public async Task ASuspendedOwner_IsSeenAtOnce()
     {
         var admin = await host.CreateUserAsync("root", admin: true);

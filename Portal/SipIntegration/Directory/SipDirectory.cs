@@ -11,7 +11,8 @@ using Portal.Sip.Messages;
 namespace Portal.SipIntegration.Directory;
 
 /// <summary>
-/// The SIP service's in-memory directory of accounts (with their digest HA1s), dialplans and providers (DESIGN
+/// The SIP service's in-memory directory of accounts (with their digest HA1s), dialplans and providers (by owner
+/// and name, and by registration contact token for calls coming in from them) (DESIGN
 /// §10: unauthenticated traffic is cheap), in the manner of Kamailio's usrloc: read whole at start, then changed
 /// when the database does. A save in this process marks its owner stale at once (through
 /// <see cref="SipDirectoryInterceptor"/>), so lookups for that owner read the database until a background reload
@@ -27,6 +28,7 @@ public sealed partial class SipDirectory : ISipAccountDirectory, IDialplanSource
 
     private readonly ConcurrentDictionary<string, SipAccountCredentials> accounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DirectoryOwner> owners = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IncomingProvider> providersByToken = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> staleOwners = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string OwnerId, long Generation)> staleAccounts = new(StringComparer.Ordinal);
     private readonly Channel<string> reloads = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -83,6 +85,24 @@ public sealed partial class SipDirectory : ISipAccountDirectory, IDialplanSource
             ? new ProviderDialInfo(provider.Name, server, provider.AuthUsername, providerPasswords.UnprotectPassword(provider.PasswordProtected),
                 provider.FromUser, provider.FromHost)
             : null;
+    }
+
+    async ValueTask<IncomingProvider?> IProviderDirectory.FindByContactTokenAsync(string contactToken, CancellationToken cancellationToken)
+    {
+        if (!providersByToken.TryGetValue(contactToken, out var provider))
+        {
+            // Not in memory: an unknown token costs no database read. A provider created since the last read is
+            // not registered with yet, so no call can be addressed to its token before its owner is read again.
+            return null;
+        }
+
+        if (loaded && !staleOwners.ContainsKey(provider.OwnerId))
+        {
+            return provider;
+        }
+
+        var owner = await loader.LoadOwnerAsync(provider.OwnerId, Interlocked.Read(ref generation), cancellationToken);
+        return owner.Providers.Values.Select(p => p.Incoming).FirstOrDefault(p => p?.ContactToken == contactToken);
     }
 
     /// <summary>Reads everything; owners changed while it read stay stale until their own reload.</summary>
@@ -189,11 +209,27 @@ public sealed partial class SipDirectory : ISipAccountDirectory, IDialplanSource
             {
                 accounts.TryRemove(new KeyValuePair<string, SipAccountCredentials>(old.Username, old));
             }
+
+            foreach (var old in current.Providers.Values)
+            {
+                if (old.Incoming is { } incoming)
+                {
+                    providersByToken.TryRemove(new KeyValuePair<string, IncomingProvider>(incoming.ContactToken, incoming));
+                }
+            }
         }
 
         foreach (var account in owner.Accounts)
         {
             accounts[account.Username] = account;
+        }
+
+        foreach (var provider in owner.Providers.Values)
+        {
+            if (provider.Incoming is { } incoming)
+            {
+                providersByToken[incoming.ContactToken] = incoming;
+            }
         }
 
         // An owner left with nothing stays as an empty entry: its generation keeps an older read from bringing it back.

@@ -57,5 +57,7 @@ internal sealed class SipDirectoryLoader(IDbContextFactory<PortalDbContext> dbFa
             a.CallersMayTransfer, a.Owner.MaxCallsPerHour, a.Owner.MaxCallsPerDay));
 
     private static IQueryable<DirectoryProvider> Providers(IQueryable<Data.Entities.SipProvider> providers) =>
-        providers.Select(p => new DirectoryProvider(p.OwnerId, p.Name, p.ServerUri, p.AuthUsername, p.PasswordProtected, p.FromUser, p.FromHost));
+        providers.Select(p => new DirectoryProvider(p.OwnerId, p.Name, p.ServerUri, p.AuthUsername, p.PasswordProtected, p.FromUser, p.FromHost,
+            p.ContactToken == null ? null : new IncomingProvider(p.Name, p.ContactToken, p.OwnerId, p.Owner!.UserName!, p.InDialplanName, p.Register,
+                p.Owner.IsSuspended, p.Owner.MaxConcurrentCalls, p.Owner.MaxCallsPerHour, p.Owner.MaxCallsPerDay)));
 }
