@@ -11,6 +11,7 @@ using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls.Dialling;
 using Portal.Sip.Calls.Records;
 using Portal.Sip.Calls.Transfers;
+using Portal.Sip.Telemetry;
 
 namespace Portal.Sip.Calls;
 
@@ -56,11 +57,13 @@ public sealed class CallManager
         DialplanEvaluator? dialplanEvaluator = null,
         DirectDialPolicy? directDial = null,
         ITransferRateLimit? transferRateLimit = null,
-        ICallStartHistory? callStarts = null)
+        ICallStartHistory? callStarts = null,
+        SipMetrics? metrics = null)
     {
         // Both default to the secure settings: the limits' dialplan budget, and the default denied networks.
         _environment = new CallEnvironment(addresses, domains, hostedDomains, accounts, bindings, records, limits,
-            dialplanEvaluator ?? new DialplanEvaluator(limits.DialplanRunTime, 2, time), directDial ?? DirectDialPolicy.Default, time, logger);
+            dialplanEvaluator ?? new DialplanEvaluator(limits.DialplanRunTime, 2, time), directDial ?? DirectDialPolicy.Default, time, logger,
+            metrics ?? SipMetrics.Unobserved);
         _router = new InviteRouter(authenticator, _environment);
         DialplanCache cache = new(dialplans);
         CallDialer dialer = new(_environment, new DialTargetResolver(_environment, providers));
@@ -239,6 +242,8 @@ public sealed class CallManager
 
         DateTimeOffset counted = _environment.Time.GetUtcNow();
         Call call = new(this, _environment, Guid.NewGuid().ToString("N"), Interlocked.Increment(ref _lastNumber), route, invite);
+        // Every line of the call's work from here on, and of what it starts, carries its number (the correlation id).
+        using IDisposable? scope = CallLogScope.Begin(_environment.Logger, call.Number);
         if (!TryAdd(call, out int count))
         {
             if (route.RunsOwnersDialplan)

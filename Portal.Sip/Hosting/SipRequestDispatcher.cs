@@ -4,6 +4,7 @@ using Portal.Sip.Auth;
 using Portal.Sip.Calls;
 using Portal.Sip.Messages;
 using Portal.Sip.Registrar;
+using Portal.Sip.Telemetry;
 using Portal.Sip.Transactions;
 using Portal.Sip.Transport;
 
@@ -20,7 +21,8 @@ public sealed partial class SipRequestDispatcher(
     SipRegistrar registrar,
     SipLocalDomains domains,
     CallManager calls,
-    ILogger<SipRequestDispatcher> logger) : ISipRequestHandler
+    ILogger<SipRequestDispatcher> logger,
+    SipMetrics? metrics = null) : ISipRequestHandler
 {
     /// <summary>Methods this service answers; CANCEL is answered by the transaction layer.</summary>
     public static readonly IReadOnlyList<string> AllowedMethods = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "UPDATE", "INFO", "REFER"];
@@ -143,9 +145,14 @@ public sealed partial class SipRequestDispatcher(
         }
 
         var auth = await authenticator.AuthenticateAsync(request, remote.EndPoint.Address, proxy: false, cancellationToken);
-        return auth.IsAuthenticated
-            ? await registrar.RegisterAsync(request, auth.Account!, remote, cancellationToken)
-            : auth.Response!;
+        if (!auth.IsAuthenticated)
+        {
+            return auth.Response!;
+        }
+
+        var response = await registrar.RegisterAsync(request, auth.Account!, remote, cancellationToken);
+        (metrics ?? SipMetrics.Unobserved).Registration(response.IsSuccess ? "accepted" : "refused");
+        return response;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling {Method} from {Remote} failed")]

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Sip.Telemetry;
 
 namespace Portal.Sip.Limits;
 
@@ -18,9 +19,11 @@ public sealed partial class FloodGuard
     private readonly IReadOnlyList<IPNetwork> exempt;
     private readonly ILogger logger;
     private readonly BoundedTable<IPAddress, Counter> counters;
+    private readonly SipMetrics metrics;
 
-    public FloodGuard(TimeProvider time, SipLimitOptions limits, ILogger? logger = null)
+    public FloodGuard(TimeProvider time, SipLimitOptions limits, ILogger? logger = null, SipMetrics? metrics = null)
     {
+        this.metrics = metrics ?? SipMetrics.Unobserved;
         this.time = time;
         limit = limits.RequestsPerSecondPerAddress;
         ban = limits.FloodBan;
@@ -70,6 +73,7 @@ public sealed partial class FloodGuard
         if (counter.JustBanned)
         {
             LogBanned(logger, limit, (int)ban.TotalSeconds, source);
+            metrics.BanStarted("flood");
         }
 
         return counter.BannedUntil == 0;

@@ -7,6 +7,7 @@ using Portal.Sip.Dialplans;
 using Portal.Sip.Hosting;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
+using Portal.Sip.Telemetry;
 using Portal.Sip.Transport;
 using Portal.SipIntegration.Directory;
 
@@ -24,6 +25,7 @@ public sealed partial class SipHostedService(
     SipRegistrationEvents registrationEvents,
     ProviderStatusEvents providerStatusEvents,
     DialplanEvaluator dialplanEvaluator,
+    SipMetrics metrics,
     TimeProvider time,
     ILoggerFactory loggers,
     ILogger<SipHostedService> logger) : IHostedService, IAsyncDisposable
@@ -50,7 +52,7 @@ public sealed partial class SipHostedService(
         // The directory is read whole before the first packet, so no request waits on the database for it.
         await directory.LoadAsync(cancellationToken);
         server = SipServer.Start(options.Value, directory, bindings, directory, directory, callRecords, time, loggers, providerRegistrations,
-            dialplanEvaluator, transferRateLimit, callStarts);
+            dialplanEvaluator, transferRateLimit, callStarts, metrics);
         server.Registrar.BindingsChanged += registrationEvents.Publish;
         if (server.ProviderRegistrations is { } registrationClient)
         {
