@@ -24,9 +24,12 @@ public sealed partial class AuthFailureLimiter
     private readonly BoundedTable<string, Window> byName;
     private readonly BoundedTable<(string Name, IPAddress Address), DateTimeOffset> trusted;
     private readonly SipMetrics metrics;
+    private readonly IBanReport? bans;
 
-    public AuthFailureLimiter(TimeProvider time, SipLimitOptions? limits = null, ILogger? logger = null, SipMetrics? metrics = null)
+    public AuthFailureLimiter(TimeProvider time, SipLimitOptions? limits = null, ILogger? logger = null, SipMetrics? metrics = null,
+        IBanReport? bans = null)
     {
+        this.bans = bans;
         this.metrics = metrics ?? SipMetrics.Unobserved;
         this.time = time;
         this.limits = limits ?? new SipLimitOptions();
@@ -62,12 +65,14 @@ public sealed partial class AuthFailureLimiter
         {
             LogAddressBlocked(logger, source, limits.AuthFailuresPerAddress, (int)window.TotalSeconds);
             metrics.BanStarted("auth-address");
+            bans?.BanStarted(new SipBan("auth-address", source, null, window, $"{limits.AuthFailuresPerAddress} failed digest answers"));
         }
 
         if (Count(byName, username, now, window) == limits.AuthFailuresPerAccount)
         {
             LogNameBlocked(logger, shown, limits.AuthFailuresPerAccount, (int)window.TotalSeconds, source);
             metrics.BanStarted("auth-account");
+            bans?.BanStarted(new SipBan("auth-account", source, shown, window, $"{limits.AuthFailuresPerAccount} failed digest answers for the name"));
         }
     }
 

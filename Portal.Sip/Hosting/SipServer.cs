@@ -59,7 +59,8 @@ public sealed class SipServer : IAsyncDisposable
         DialplanEvaluator? dialplanEvaluator = null,
         ITransferRateLimit? transferRateLimit = null,
         ICallStartHistory? callStarts = null,
-        SipMetrics? metrics = null)
+        SipMetrics? metrics = null,
+        IBanReport? bans = null)
     {
         metrics ??= SipMetrics.Unobserved;
         // Read before anything listens, so a bad Sip:DirectDial stops the start with its message.
@@ -68,7 +69,7 @@ public sealed class SipServer : IAsyncDisposable
         var registrar = new SipRegistrar(bindings, time);
         var limits = options.Limits;
         var authenticator = new DigestAuthenticator(accounts, new DigestNonces(time, limits.TableCapacity),
-            new AuthFailureLimiter(time, limits, loggers.CreateLogger<AuthFailureLimiter>(), metrics), options.EffectiveRealm,
+            new AuthFailureLimiter(time, limits, loggers.CreateLogger<AuthFailureLimiter>(), metrics, bans), options.EffectiveRealm,
             DigestAuthenticator.ParseAlgorithms(options.DigestAlgorithms),
             options.Md5OnlyUserAgents.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             limits.AllowDigestWithoutQop);
@@ -77,7 +78,7 @@ public sealed class SipServer : IAsyncDisposable
         // arrive in between wait for the layer.
         var layerReady = new TaskCompletionSource<SipTransactionLayer>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Flooding sources are dropped before any transaction or account work (DESIGN §10); responses always pass.
-        var flood = new FloodGuard(time, limits, loggers.CreateLogger<FloodGuard>(), metrics);
+        var flood = new FloodGuard(time, limits, loggers.CreateLogger<FloodGuard>(), metrics, bans);
         var transport = SipTransport.Start(listen,
             (message, remote, local) =>
             {

@@ -20,9 +20,11 @@ public sealed partial class FloodGuard
     private readonly ILogger logger;
     private readonly BoundedTable<IPAddress, Counter> counters;
     private readonly SipMetrics metrics;
+    private readonly IBanReport? bans;
 
-    public FloodGuard(TimeProvider time, SipLimitOptions limits, ILogger? logger = null, SipMetrics? metrics = null)
+    public FloodGuard(TimeProvider time, SipLimitOptions limits, ILogger? logger = null, SipMetrics? metrics = null, IBanReport? bans = null)
     {
+        this.bans = bans;
         this.metrics = metrics ?? SipMetrics.Unobserved;
         this.time = time;
         limit = limits.RequestsPerSecondPerAddress;
@@ -74,6 +76,7 @@ public sealed partial class FloodGuard
         {
             LogBanned(logger, limit, (int)ban.TotalSeconds, source);
             metrics.BanStarted("flood");
+            bans?.BanStarted(new SipBan("flood", source, null, ban, $"over {limit} requests/s"));
         }
 
         return counter.BannedUntil == 0;

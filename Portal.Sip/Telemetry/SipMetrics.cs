@@ -15,11 +15,12 @@ public sealed class SipMetrics : IDisposable
 {
     public const string MeterName = "Portal.Sip";
 
-    /// <summary>Instruments on a meter of another name, which nothing subscribes to: for stacks started without metrics (tests).</summary>
-    internal static readonly SipMetrics Unobserved = new(new Meter(MeterName + ".Unobserved"), ownsMeter: false);
-
     /// <summary>Bucket bounds for the transfer latency, in seconds: the goal is a median under 10 ms (README "Blind transfer latency").</summary>
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    /// <summary>Instruments on a meter of another name, which nothing subscribes to: for stacks started without metrics (tests).</summary>
+    /// <remarks>Declared after <see cref="LatencyBuckets"/>, which its constructor reads.</remarks>
+    internal static readonly SipMetrics Unobserved = new(new Meter(MeterName + ".Unobserved"), ownsMeter: false);
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
@@ -29,7 +30,7 @@ public sealed class SipMetrics : IDisposable
     private readonly Counter<long> _registrations;
     private readonly Counter<long> _authFailures;
     private readonly Counter<long> _bans;
-    private readonly UpDownCounter<long> _callsActive;
+    private long _callsActive;
     private readonly Counter<long> _callAttempts;
     private readonly Counter<long> _callOutcomes;
     private readonly Counter<long> _transfers;
@@ -57,7 +58,8 @@ public sealed class SipMetrics : IDisposable
             "Digest answers that failed (wrong password or unknown user), and answers refused because the source or name is blocked");
         _bans = meter.CreateCounter<long>("portal.sip.bans", "{ban}",
             "Bans started: flood (an address over the request rate), auth-address and auth-account (too many failed answers)");
-        _callsActive = meter.CreateUpDownCounter<long>("portal.sip.calls.active", "{call}", "Calls in progress");
+        // Observed rather than added to, so a scrape shows 0 before the first call.
+        meter.CreateObservableUpDownCounter("portal.sip.calls.active", () => Interlocked.Read(ref _callsActive), "{call}", "Calls in progress");
         _callAttempts = meter.CreateCounter<long>("portal.sip.call.attempts", "{call}", "Calls started (INVITEs that passed routing and limits), by direction");
         _callOutcomes = meter.CreateCounter<long>("portal.sip.call.outcomes", "{call}",
             "Calls ended, by outcome: answered, failed, cancelled or interrupted (before an answer)");
@@ -90,14 +92,14 @@ public sealed class SipMetrics : IDisposable
     /// <param name="direction"><c>inbound</c> or <c>outbound</c>.</param>
     public void CallStarted(string direction)
     {
-        _callsActive.Add(1);
+        Interlocked.Increment(ref _callsActive);
         _callAttempts.Add(1, new KeyValuePair<string, object?>("direction", direction));
     }
 
     /// <param name="outcome"><c>answered</c>, <c>failed</c>, <c>cancelled</c> or <c>interrupted</c>.</param>
     public void CallEnded(string outcome)
     {
-        _callsActive.Add(-1);
+        Interlocked.Decrement(ref _callsActive);
         _callOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
     }
 

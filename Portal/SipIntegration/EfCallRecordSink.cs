@@ -85,6 +85,15 @@ public sealed class EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactor
         await db.SaveChangesAsync();
     }
 
+    /// <summary>A REFER's transfer request, audited under the call's owner like the API's and the portal's (DESIGN §7).</summary>
+    public ValueTask TransferRequestedAsync(CallSnapshot call, TransferSnapshot transfer, string source) => new(writes.RunAsync(async () =>
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        audit.AddForOwner(db, call.OwnerId, transfer.RequestedBy, "transfer.request", $"call {call.Number}",
+            $"to {transfer.Destination}: started transfer {transfer.Id}", source);
+        await db.SaveChangesAsync();
+    }));
+
     public ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer) => new(writes.RunAsync(() => TransferFinishedInTurnAsync(call, transfer)));
 
     private async Task TransferFinishedInTurnAsync(CallSnapshot call, TransferSnapshot transfer)

@@ -5,6 +5,7 @@ using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 using Portal.Sip.Dialplans;
 using Portal.Sip.Hosting;
+using Portal.Sip.Limits;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
 using Portal.Sip.Telemetry;
@@ -26,6 +27,7 @@ public sealed partial class SipHostedService(
     ProviderStatusEvents providerStatusEvents,
     DialplanEvaluator dialplanEvaluator,
     SipMetrics metrics,
+    IBanReport bans,
     TimeProvider time,
     ILoggerFactory loggers,
     ILogger<SipHostedService> logger) : IHostedService, IAsyncDisposable
@@ -52,7 +54,7 @@ public sealed partial class SipHostedService(
         // The directory is read whole before the first packet, so no request waits on the database for it.
         await directory.LoadAsync(cancellationToken);
         server = SipServer.Start(options.Value, directory, bindings, directory, directory, callRecords, time, loggers, providerRegistrations,
-            dialplanEvaluator, transferRateLimit, callStarts, metrics);
+            dialplanEvaluator, transferRateLimit, callStarts, metrics, bans);
         server.Registrar.BindingsChanged += registrationEvents.Publish;
         if (server.ProviderRegistrations is { } registrationClient)
         {

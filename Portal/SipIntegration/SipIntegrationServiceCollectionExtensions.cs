@@ -4,6 +4,7 @@ using Portal.Sip.Calls.Dialling;
 using Portal.Sip.Calls.Records;
 using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
+using Portal.Sip.Limits;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
 using Portal.Sip.Telemetry;
@@ -29,6 +30,7 @@ public static class SipIntegrationServiceCollectionExtensions
         services.AddSingleton<IProviderRegistrationStore, EfProviderRegistrationStore>();
         // On the host's meter factory, so OpenTelemetry (Metrics:Enabled) finds the meter by name.
         services.AddSingleton(sp => new SipMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<IBanReport, AuditedBans>();
         services.AddSingleton<SipHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<SipHostedService>());
         return services;

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Web.Observability;
@@ -16,7 +18,9 @@ public sealed class MetricsEndpointTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("# TYPE portal_sip_calls_active gauge", await response.Content.ReadAsStringAsync());
+        var scrape = new PrometheusScrape(await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, scrape.Value("portal_sip_calls_active"));
+        Assert.NotNull(scrape.Value("dotnet_gc_heap_total_allocated_bytes_total"));
     }
 
     [Fact]
@@ -32,15 +36,17 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
-    public async Task Metrics_WhenTurnedOff_AreNotServed()
+    public async Task Metrics_WhenTurnedOff_AreNeitherCollectedNorServed()
     {
         await using var factory = new PortalWebFactory().With("Metrics:Enabled", "false");
         using var http = new HttpClient { BaseAddress = factory.StartKestrel() };
 
         using var response = await http.GetAsync("/metrics");
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        // Not mapped: the portal's not-found handling answers (whatever its status), never the exporter.
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
         Assert.DoesNotContain("portal_sip", await response.Content.ReadAsStringAsync());
+        Assert.Null(factory.Services.GetService<MeterProvider>());
     }
 
     [Fact]
