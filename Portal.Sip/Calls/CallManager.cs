@@ -133,6 +133,8 @@ public sealed class CallManager
             return false;
         }
 
+        // A hang-up from the portal: its lines (the BYEs, the end) carry the call's id like the call's own.
+        using IDisposable? scope = CallLogScope.Begin(_environment.Logger, call.Number);
         await call.HangUpAsync(reason);
         return true;
     }
@@ -211,6 +213,7 @@ public sealed class CallManager
 
         foreach (Call call in calls)
         {
+            using IDisposable? scope = CallLogScope.Begin(_environment.Logger, call.Number);
             await call.HangUpAsync("service stopping", status: CallEndStatus.Interrupted);
         }
 
