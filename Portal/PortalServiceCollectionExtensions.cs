@@ -10,6 +10,7 @@ using Portal.Data.Entities;
 using Portal.Health;
 using Portal.Retention;
 using Portal.Mail;
+using Portal.Observability;
 using Portal.Services;
 using Portal.SipIntegration;
 using Portal.Sip.Hosting;
@@ -113,6 +114,7 @@ public static class PortalServiceCollectionExtensions
         }
 
         services.AddPortalHealthChecks(sipEnabled);
+        services.AddPortalMetrics(configuration);
         return builder;
     }
 }

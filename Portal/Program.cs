@@ -4,6 +4,7 @@ using Portal.Cli;
 using Portal.Components;
 using Portal.Components.Account;
 using Portal.Health;
+using Portal.Observability;
 using Portal.Services;
 
 var (configArgs, commandArgs) = AdminCommandLine.Split(args);
@@ -39,8 +40,9 @@ else
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 // The call manager API answers on plain HTTP too (DESIGN §7): voice-app platforms have failed on certificates.
-// So do the health endpoints, which probes and load balancers call.
-app.UseWhen(context => !CallManagerApi.Serves(context.Request.Path) && !HealthEndpoints.Serves(context.Request.Path), portal =>
+// So do the health endpoints, which probes and load balancers call, and /metrics, which Prometheus scrapes.
+app.UseWhen(context => !CallManagerApi.Serves(context.Request.Path) && !HealthEndpoints.Serves(context.Request.Path)
+    && !MetricsEndpoint.Serves(context.Request.Path), portal =>
 {
     if (!app.Environment.IsDevelopment())
     {
@@ -59,6 +61,7 @@ app.MapCallHistoryApi();
 app.MapAuditApi();
 app.MapCallManagerApi();
 app.MapPortalHealthChecks();
+app.MapPortalMetrics();
 
 await app.RunAsync();
 return 0;

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Sip.Limits;
+using Portal.Sip.Telemetry;
 
 namespace Portal.Sip.Auth;
 
@@ -22,9 +23,14 @@ public sealed partial class AuthFailureLimiter
     private readonly BoundedTable<IPAddress, Window> byAddress;
     private readonly BoundedTable<string, Window> byName;
     private readonly BoundedTable<(string Name, IPAddress Address), DateTimeOffset> trusted;
+    private readonly SipMetrics metrics;
+    private readonly IBanReport? bans;
 
-    public AuthFailureLimiter(TimeProvider time, SipLimitOptions? limits = null, ILogger? logger = null)
+    public AuthFailureLimiter(TimeProvider time, SipLimitOptions? limits = null, ILogger? logger = null, SipMetrics? metrics = null,
+        IBanReport? bans = null)
     {
+        this.bans = bans;
+        this.metrics = metrics ?? SipMetrics.Unobserved;
         this.time = time;
         this.limits = limits ?? new SipLimitOptions();
         this.logger = logger ?? NullLogger.Instance;
@@ -37,13 +43,15 @@ public sealed partial class AuthFailureLimiter
     public bool IsBlocked(IPAddress source, string username)
     {
         var now = time.GetUtcNow();
-        if (Blocked(byAddress, source, limits.AuthFailuresPerAddress, now))
+        var blocked = Blocked(byAddress, source, limits.AuthFailuresPerAddress, now)
+            || (Blocked(byName, username, limits.AuthFailuresPerAccount, now)
+                && !(trusted.TryGetValue((username, source), out var until) && until > now));
+        if (blocked)
         {
-            return true;
+            metrics.AuthFailed("blocked");
         }
 
-        return Blocked(byName, username, limits.AuthFailuresPerAccount, now)
-            && !(trusted.TryGetValue((username, source), out var until) && until > now);
+        return blocked;
     }
 
     public void RecordFailure(IPAddress source, string username)
@@ -51,15 +59,20 @@ public sealed partial class AuthFailureLimiter
         var now = time.GetUtcNow();
         var shown = Printable(username);
         LogFailed(logger, shown, source);
+        metrics.AuthFailed("credentials");
         var window = limits.AuthFailureWindow;
         if (Count(byAddress, source, now, window) == limits.AuthFailuresPerAddress)
         {
             LogAddressBlocked(logger, source, limits.AuthFailuresPerAddress, (int)window.TotalSeconds);
+            metrics.BanStarted("auth-address");
+            bans?.BanStarted(new SipBan("auth-address", source, null, window, $"{limits.AuthFailuresPerAddress} failed digest answers"));
         }
 
         if (Count(byName, username, now, window) == limits.AuthFailuresPerAccount)
         {
             LogNameBlocked(logger, shown, limits.AuthFailuresPerAccount, (int)window.TotalSeconds, source);
+            metrics.BanStarted("auth-account");
+            bans?.BanStarted(new SipBan("auth-account", source, shown, window, $"{limits.AuthFailuresPerAccount} failed digest answers for the name"));
         }
     }
 

@@ -233,6 +233,12 @@ internal sealed partial class Call : IDialOwner
 
         _manager.OnEnded(this, legs.OfType<CalleeLeg>());
         CallLog.Ended(_environment.Logger, Number, status, reason);
+        _environment.Metrics.CallEnded(AnsweredAt is not null ? "answered" : status switch
+        {
+            CallEndStatus.Cancelled => "cancelled",
+            CallEndStatus.Interrupted => "interrupted",
+            _ => "failed",
+        });
         CallSnapshot snapshot = Snapshot();
         _manager.Raise(new CallEvent(CallEventKind.Ended, snapshot, reason));
         Records.Add(snapshot, (sink, s) => sink.CallEndedAsync(s, status, reason));
@@ -241,6 +247,7 @@ internal sealed partial class Call : IDialOwner
     /// <summary>Reports the call's start, once it is in the manager's table.</summary>
     public void ReportStarted()
     {
+        _environment.Metrics.CallStarted(Route.Direction == CallDirection.Outbound ? "outbound" : "inbound");
         CallSnapshot snapshot = Snapshot();
         _manager.Raise(new CallEvent(CallEventKind.Started, snapshot));
         Records.Add(snapshot, static (sink, s) => sink.CallStartedAsync(s));

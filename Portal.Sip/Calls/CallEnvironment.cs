@@ -10,6 +10,7 @@ using Portal.Sip.Registrar;
 using Portal.Sip.Transactions;
 using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls.Records;
+using Portal.Sip.Telemetry;
 
 namespace Portal.Sip.Calls;
 
@@ -25,7 +26,8 @@ internal sealed class CallEnvironment(
     DialplanEvaluator dialplanEvaluator,
     DirectDialPolicy directDial,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    SipMetrics metrics)
 {
     private SipTransactionLayer? _layer;
 
@@ -56,6 +58,8 @@ internal sealed class CallEnvironment(
     public TimeProvider Time => time;
 
     public ILogger Logger => logger;
+
+    public SipMetrics Metrics => metrics;
 
     /// <summary>Legs by dialog, for in-dialog requests and ACKs (RFC 3261 §12.2.2).</summary>
     public ConcurrentDictionary<DialogId, CallLeg> Dialogs { get; } = new();

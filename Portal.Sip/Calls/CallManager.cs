@@ -12,6 +12,7 @@ using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls.Dialling;
 using Portal.Sip.Calls.Records;
 using Portal.Sip.Calls.Transfers;
+using Portal.Sip.Telemetry;
 
 namespace Portal.Sip.Calls;
 
@@ -58,11 +59,13 @@ public sealed class CallManager
         DirectDialPolicy? directDial = null,
         ITransferRateLimit? transferRateLimit = null,
         ICallStartHistory? callStarts = null,
-        RegisteredProviders? registeredProviders = null)
+        RegisteredProviders? registeredProviders = null,
+        SipMetrics? metrics = null)
     {
         // Both default to the secure settings: the limits' dialplan budget, and the default denied networks.
         _environment = new CallEnvironment(addresses, domains, hostedDomains, accounts, bindings, records, limits,
-            dialplanEvaluator ?? new DialplanEvaluator(limits.DialplanRunTime, 2, time), directDial ?? DirectDialPolicy.Default, time, logger);
+            dialplanEvaluator ?? new DialplanEvaluator(limits.DialplanRunTime, 2, time), directDial ?? DirectDialPolicy.Default, time, logger,
+            metrics ?? SipMetrics.Unobserved);
         _refusals = new CallRefusals(_environment);
         _router = new InviteRouter(authenticator, _environment, providers, registeredProviders ?? new RegisteredProviders(), _refusals);
         DialplanCache cache = new(dialplans);
@@ -132,6 +135,8 @@ public sealed class CallManager
             return false;
         }
 
+        // A hang-up from the portal: its lines (the BYEs, the end) carry the call's id like the call's own.
+        using IDisposable? scope = CallLogScope.Begin(_environment.Logger, call.Number);
         await call.HangUpAsync(reason);
         return true;
     }
@@ -210,6 +215,7 @@ public sealed class CallManager
 
         foreach (Call call in calls)
         {
+            using IDisposable? scope = CallLogScope.Begin(_environment.Logger, call.Number);
             await call.HangUpAsync("service stopping", status: CallEndStatus.Interrupted);
         }
 
@@ -241,6 +247,8 @@ public sealed class CallManager
 
         DateTimeOffset counted = _environment.Time.GetUtcNow();
         Call call = new(this, _environment, Guid.NewGuid().ToString("N"), Interlocked.Increment(ref _lastNumber), route, invite);
+        // Every line of the call's work from here on, and of what it starts, carries its number (the correlation id).
+        using IDisposable? scope = CallLogScope.Begin(_environment.Logger, call.Number);
         if (!TryAdd(call, out int count))
         {
             if (route.RunsOwnersDialplan)

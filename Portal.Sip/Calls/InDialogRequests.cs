@@ -20,6 +20,7 @@ internal sealed class InDialogRequests(CallEnvironment environment, ReferRequest
     {
         SipRequest request = transaction.Request;
         Call call = leg.Call;
+        using IDisposable? scope = CallLogScope.Begin(environment.Logger, call.Number);
         if (!leg.Dialog!.TryAcceptRemoteSequence(request))
         {
             await Respond(transaction, SipStatusCodes.ServerInternalError, "Server Internal Error - CSeq out of order");

@@ -5,6 +5,7 @@ using Portal.Sip.Calls;
 using Portal.Sip.Limits;
 using Portal.Sip.Messages;
 using Portal.Sip.Registrar;
+using Portal.Sip.Telemetry;
 using Portal.Sip.Transactions;
 using Portal.Sip.Transport;
 
@@ -22,7 +23,8 @@ public sealed partial class SipRequestDispatcher(
     SipLocalDomains domains,
     CallManager calls,
     ILogger<SipRequestDispatcher> logger,
-    OverloadGuard? overload = null) : ISipRequestHandler
+    OverloadGuard? overload = null,
+    SipMetrics? metrics = null) : ISipRequestHandler
 {
     /// <summary>Methods this service answers; CANCEL is answered by the transaction layer.</summary>
     public static readonly IReadOnlyList<string> AllowedMethods = ["INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "UPDATE", "INFO", "REFER"];
@@ -157,9 +159,14 @@ public sealed partial class SipRequestDispatcher(
         }
 
         var auth = await authenticator.AuthenticateAsync(request, remote.EndPoint.Address, proxy: false, cancellationToken);
-        return auth.IsAuthenticated
-            ? await registrar.RegisterAsync(request, auth.Account!, remote, cancellationToken)
-            : auth.Response!;
+        if (!auth.IsAuthenticated)
+        {
+            return auth.Response!;
+        }
+
+        var response = await registrar.RegisterAsync(request, auth.Account!, remote, cancellationToken);
+        (metrics ?? SipMetrics.Unobserved).Registration(response.IsSuccess ? "accepted" : "refused");
+        return response;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling {Method} from {Remote} failed")]

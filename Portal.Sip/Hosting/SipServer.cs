@@ -11,6 +11,7 @@ using Portal.Sip.Limits;
 using Portal.Sip.Messages;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
+using Portal.Sip.Telemetry;
 using Portal.Sip.Transactions;
 using Portal.Sip.Transport;
 
@@ -71,8 +72,11 @@ public sealed class SipServer : IAsyncDisposable
         IProviderRegistrationStore? providerRegistrations = null,
         DialplanEvaluator? dialplanEvaluator = null,
         ITransferRateLimit? transferRateLimit = null,
-        ICallStartHistory? callStarts = null)
+        ICallStartHistory? callStarts = null,
+        SipMetrics? metrics = null,
+        IBanReport? bans = null)
     {
+        metrics ??= SipMetrics.Unobserved;
         // Read before anything listens, so a bad Sip:DirectDial stops the start with its message.
         var directDial = options.CreateDirectDialPolicy();
         var listen = ParseListen(options.Listen);
@@ -81,7 +85,7 @@ public sealed class SipServer : IAsyncDisposable
         var registrar = new SipRegistrar(registrations, time, new RegistrarOptions { NatMaxExpires = Math.Max(0, options.Nat.MaxExpiresSeconds) });
         var limits = options.Limits;
         var authenticator = new DigestAuthenticator(accounts, new DigestNonces(time, limits.TableCapacity),
-            new AuthFailureLimiter(time, limits, loggers.CreateLogger<AuthFailureLimiter>()), options.EffectiveRealm,
+            new AuthFailureLimiter(time, limits, loggers.CreateLogger<AuthFailureLimiter>(), metrics, bans), options.EffectiveRealm,
             DigestAuthenticator.ParseAlgorithms(options.DigestAlgorithms),
             options.Md5OnlyUserAgents.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             limits.AllowDigestWithoutQop);
@@ -90,21 +94,26 @@ public sealed class SipServer : IAsyncDisposable
         // arrive in between wait for the layer.
         var layerReady = new TaskCompletionSource<SipTransactionLayer>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Flooding sources are dropped before any transaction or account work (DESIGN §10); responses always pass.
-        var flood = new FloodGuard(time, limits, loggers.CreateLogger<FloodGuard>());
+        var flood = new FloodGuard(time, limits, loggers.CreateLogger<FloodGuard>(), metrics, bans);
         var transport = SipTransport.Start(listen,
-            (message, remote, local) => message is SipRequest && !flood.Admit(remote.EndPoint.Address)
-                ? ValueTask.CompletedTask
-                : DeliverAsync(layerReady.Task, message, remote, local),
+            (message, remote, local) =>
+            {
+                metrics.MessageReceived(message);
+                return message is SipRequest && !flood.Admit(remote.EndPoint.Address)
+                    ? ValueTask.CompletedTask
+                    : DeliverAsync(layerReady.Task, message, remote, local);
+            },
             time, loggers.CreateLogger<SipTransport>(), options.Tcp.TransportOptions);
         var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints, options.PublicAddress);
         var registeredProviders = new RegisteredProviders();
         var addresses = new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress);
         var calls = new CallManager(authenticator, domains, options.DomainList, addresses,
             accounts, registrations, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
-            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts, registeredProviders);
+            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts, registeredProviders, metrics);
         var overload = new OverloadGuard(options.Overload, time, loggers.CreateLogger<OverloadGuard>());
-        var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>(), overload);
-        var layer = new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>());
+        var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>(), overload, metrics);
+        var layer = new SipTransactionLayer(new CountedSender(transport, metrics), dispatcher, time, loggers.CreateLogger<SipTransactionLayer>(),
+            metrics: metrics);
         calls.Attach(layer);
         layerReady.SetResult(layer);
         var providerClient = providerRegistrations is null ? null : new ProviderRegistrationClient(layer, transport.LocalEndPoints,

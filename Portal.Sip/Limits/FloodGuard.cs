@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Sip.Telemetry;
 
 namespace Portal.Sip.Limits;
 
@@ -18,9 +19,13 @@ public sealed partial class FloodGuard
     private readonly IReadOnlyList<IPNetwork> exempt;
     private readonly ILogger logger;
     private readonly BoundedTable<IPAddress, Counter> counters;
+    private readonly SipMetrics metrics;
+    private readonly IBanReport? bans;
 
-    public FloodGuard(TimeProvider time, SipLimitOptions limits, ILogger? logger = null)
+    public FloodGuard(TimeProvider time, SipLimitOptions limits, ILogger? logger = null, SipMetrics? metrics = null, IBanReport? bans = null)
     {
+        this.bans = bans;
+        this.metrics = metrics ?? SipMetrics.Unobserved;
         this.time = time;
         limit = limits.RequestsPerSecondPerAddress;
         ban = limits.FloodBan;
@@ -70,6 +75,8 @@ public sealed partial class FloodGuard
         if (counter.JustBanned)
         {
             LogBanned(logger, limit, (int)ban.TotalSeconds, source);
+            metrics.BanStarted("flood");
+            bans?.BanStarted(new SipBan("flood", source, null, ban, $"over {limit} requests/s"));
         }
 
         return counter.BannedUntil == 0;

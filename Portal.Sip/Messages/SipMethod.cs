@@ -31,6 +31,9 @@ public sealed class SipMethod : IEquatable<SipMethod>
 
     public string Name { get; }
 
+    /// <summary>One of the shared methods above rather than an extension method: metrics tag only these by name.</summary>
+    public bool IsWellKnown => Array.Exists(Known, m => ReferenceEquals(m, this));
+
     /// <summary>Returns the shared instance for a known method or a new extension method.</summary>
     public static SipMethod Parse(string name)
     {

@@ -197,6 +197,7 @@ public sealed class InviteClientTransaction : ClientTransaction
             _timerA.Start(_timerA.Interval * 2);
         }
 
+        Layer.Metrics.RetransmissionSent();
         Retransmit(Request);
     }
 
@@ -210,6 +211,7 @@ public sealed class InviteClientTransaction : ClientTransaction
             }
 
             CompleteSynthesized(SipStatusCodes.RequestTimeout);
+            Layer.Metrics.TransactionTimedOut("B");
             TimedOut("B");
         }
     }

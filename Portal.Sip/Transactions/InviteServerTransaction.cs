@@ -28,7 +28,7 @@ public sealed class InviteServerTransaction : ServerTransaction
         Cancelled = _cancelled.Token;
         _trying = NewTimer(OnTryingTimer);
         _timerG = NewTimer(OnTimerG);
-        _timerH = NewTimer(() => OnEndTimer(ServerTransactionState.Completed, "H"));
+        _timerH = NewTimer(OnTimerH);
         _timerI = NewTimer(() => OnEndTimer(ServerTransactionState.Confirmed, "I"));
         _timerL = NewTimer(() => OnEndTimer(ServerTransactionState.Accepted, "L"));
         _cancelGuard = NewTimer(OnCancelGuard);
@@ -234,7 +234,21 @@ public sealed class InviteServerTransaction : ServerTransaction
             _timerG.Start(next < Timers.T2 ? next : Timers.T2);
         }
 
+        Layer.Metrics.RetransmissionSent();
         Retransmit(final);
+    }
+
+    /// <summary>§17.2.1: no ACK for a failure response within 64*T1; the peer never heard it (or its ACKs are lost).</summary>
+    private void OnTimerH()
+    {
+        lock (Gate)
+        {
+            if (State == ServerTransactionState.Completed)
+            {
+                Layer.Metrics.TransactionTimedOut("H");
+                TimedOut("H");
+            }
+        }
     }
 
     private void OnEndTimer(ServerTransactionState expected, string timer)

@@ -112,6 +112,7 @@ public sealed class NonInviteClientTransaction : ClientTransaction
             _timerE.Start(interval);
         }
 
+        Layer.Metrics.RetransmissionSent();
         Retransmit(Request);
     }
 
@@ -122,6 +123,7 @@ public sealed class NonInviteClientTransaction : ClientTransaction
             if (State is ClientTransactionState.Trying or ClientTransactionState.Proceeding)
             {
                 CompleteSynthesized(SipStatusCodes.RequestTimeout);
+                Layer.Metrics.TransactionTimedOut("F");
                 TimedOut("F");
             }
         }

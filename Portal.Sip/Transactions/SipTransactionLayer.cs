@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
 using Portal.Sip.Messages;
+using Portal.Sip.Telemetry;
 using Portal.Sip.Transport;
 
 namespace Portal.Sip.Transactions;
@@ -20,8 +21,10 @@ public sealed class SipTransactionLayer
     private readonly ServerTransactionTable _server = new();
     private readonly ConcurrentDictionary<TransactionKey, ClientTransaction> _client = new();
 
-    public SipTransactionLayer(ISipMessageSender sender, ISipRequestHandler handler, TimeProvider time, ILogger logger, SipTimers? timers = null)
+    public SipTransactionLayer(ISipMessageSender sender, ISipRequestHandler handler, TimeProvider time, ILogger logger, SipTimers? timers = null,
+        SipMetrics? metrics = null)
     {
+        Metrics = metrics ?? SipMetrics.Unobserved;
         Sender = sender ?? throw new ArgumentNullException(nameof(sender));
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         Time = time ?? throw new ArgumentNullException(nameof(time));
@@ -38,6 +41,9 @@ public sealed class SipTransactionLayer
     internal int MergeIndexCount => _server.MergeIndexCount;
 
     internal ISipMessageSender Sender { get; }
+
+    /// <summary>Where retransmissions and timeouts are counted.</summary>
+    internal SipMetrics Metrics { get; }
 
     internal TimeProvider Time { get; }
 
@@ -132,6 +138,7 @@ public sealed class SipTransactionLayer
 
         if (_server.TryGet(key, out ServerTransaction? existing))
         {
+            Metrics.RetransmissionReceived();
             await existing.OnRetransmissionAsync();
             return;
         }

@@ -121,7 +121,11 @@ internal sealed class TcpConnectionTable(
     {
         connection.Closed += Forget;
         _connections[connection.Remote.EndPoint] = connection;
-        _running[connection] = Task.Run(() => connection.RunAsync(intake));
+        // The read loop outlives whatever opened the connection (a call's leg): it must not carry that call's log scope.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _running[connection] = Task.Run(() => connection.RunAsync(intake));
+        }
         TransportLog.ConnectionOpened(logger, connection.Remote);
         if (!connection.IsOpen || Volatile.Read(ref _disposed) != 0)
         {

@@ -249,6 +249,12 @@ public sealed class TransferTests : IAsyncLifetime
         var record = await WaitForEndedRecordAsync();
         Assert.Equal((CallStatus.Completed, "callee hung up"), (record.Status, record.HangupReason));
         Assert.StartsWith("5551234 (", record.TransferredTo);
+        // The REFER itself is audited under the call's owner, as an API or portal request is, with its source.
+        await AssertAuditedAsync("transfer.answered");
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var request = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "transfer.request");
+        Assert.Equal(("REFER", alice.UserId, "127.0.0.1"), (request.Actor, request.OwnerId, request.SourceIp));
+        Assert.StartsWith("to 5551234: started transfer ", request.Detail);
     }
 
     [Fact]

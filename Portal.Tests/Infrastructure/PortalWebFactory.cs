@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Portal.Services;
 using Portal.Sip.Transport;
 using Portal.SipIntegration;
@@ -21,6 +22,7 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>
     private readonly string directory;
     private readonly bool keepDirectory;
     private readonly Dictionary<string, string> settings = [];
+    private readonly List<ILoggerProvider> loggerProviders = [];
 
     /// <param name="directory">An existing data folder to start on (a restart); by default a new one.</param>
     public PortalWebFactory(string? directory = null, bool keepDirectory = false)
@@ -35,6 +37,13 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>
     public PortalWebFactory With(string key, string value)
     {
         settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Adds a logger provider (a test's log collector) beside the app's own (before the app starts).</summary>
+    public PortalWebFactory WithLogger(ILoggerProvider provider)
+    {
+        loggerProviders.Add(provider);
         return this;
     }
 
@@ -111,6 +120,8 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureLogging(logging => loggerProviders.ForEach(provider => logging.AddProvider(provider)));
     }
 
     public override async ValueTask DisposeAsync()

@@ -91,10 +91,15 @@ public static class CallManagerApi
             return Refusal(start);
         }
 
+        // The call is found: from here the request's lines carry the call's correlation id, as its SIP lines do.
+        var logger = Logger(context);
+        using var scope = CallLogScope.Begin(logger, transfer.CallNumber);
+        CallManagerApiLog.TransferStarted(logger, transfer.Id, transfer.CallNumber, destination, key.AuditName, sourceIp);
         await AuditAsync($"started transfer {transfer.Id}");
         if (waitSeconds > 0)
         {
             transfer = await calls.WaitForTransferAsync(transfer.Id, TimeSpan.FromSeconds(waitSeconds), cancellationToken) ?? transfer;
+            CallManagerApiLog.TransferWaited(logger, transfer.Id, transfer.CallNumber, transfer.State);
         }
 
         return Report(transfer, waitSeconds);

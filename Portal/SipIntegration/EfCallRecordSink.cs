@@ -55,6 +55,10 @@ public sealed partial class EfCallRecordSink : ICallRecordSink, IAsyncDisposable
     public ValueTask CallEndedAsync(CallSnapshot call, string status, string reason) =>
         Queue(new RecordChange(RecordChangeKind.Ended, call, Status: status, Reason: reason));
 
+    /// <summary>A REFER's transfer request, audited under the call's owner like the API's and the portal's (DESIGN §7).</summary>
+    public ValueTask TransferRequestedAsync(CallSnapshot call, TransferSnapshot transfer, string source) =>
+        Queue(new RecordChange(RecordChangeKind.TransferRequested, call, Transfer: transfer, Source: source));
+
     public ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer) =>
         Queue(new RecordChange(RecordChangeKind.TransferFinished, call, Transfer: transfer));
 
@@ -121,6 +125,11 @@ public sealed partial class EfCallRecordSink : ICallRecordSink, IAsyncDisposable
                         End(over, call, change.Status!, change.Reason!);
                     }
 
+                    break;
+                case RecordChangeKind.TransferRequested:
+                    var requested = change.Transfer!;
+                    audit.AddForOwner(db, call!.OwnerId, requested.RequestedBy, "transfer.request", $"call {call.Number}",
+                        $"to {requested.Destination}: started transfer {requested.Id}", change.Source);
                     break;
                 case RecordChangeKind.TransferFinished:
                     await TransferFinishedAsync(db, records, call!, change.Transfer!);
@@ -237,10 +246,11 @@ public sealed partial class EfCallRecordSink : ICallRecordSink, IAsyncDisposable
         Started,
         Answered,
         Ended,
+        TransferRequested,
         TransferFinished,
         Refused,
     }
 
     private sealed record RecordChange(RecordChangeKind Kind, CallSnapshot? Call, string? Status = null, string? Reason = null,
-        TransferSnapshot? Transfer = null, CallRefusal? Refusal = null);
+        TransferSnapshot? Transfer = null, CallRefusal? Refusal = null, string? Source = null);
 }

@@ -5,8 +5,10 @@ using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 using Portal.Sip.Dialplans;
 using Portal.Sip.Hosting;
+using Portal.Sip.Limits;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
+using Portal.Sip.Telemetry;
 using Portal.Sip.Transport;
 using Portal.SipIntegration.Directory;
 
@@ -24,6 +26,8 @@ public sealed partial class SipHostedService(
     SipRegistrationEvents registrationEvents,
     ProviderStatusEvents providerStatusEvents,
     DialplanEvaluator dialplanEvaluator,
+    SipMetrics metrics,
+    IBanReport bans,
     TimeProvider time,
     ILoggerFactory loggers,
     ILogger<SipHostedService> logger) : IHostedService, IAsyncDisposable
@@ -50,7 +54,7 @@ public sealed partial class SipHostedService(
         // The directory is read whole before the first packet, so no request waits on the database for it.
         await directory.LoadAsync(cancellationToken);
         server = SipServer.Start(options.Value, directory, bindings, directory, directory, callRecords, time, loggers, providerRegistrations,
-            dialplanEvaluator, transferRateLimit, callStarts);
+            dialplanEvaluator, transferRateLimit, callStarts, metrics, bans);
         // Once stored: the Registrations views read the database.
         server.Bindings.Stored += registrationEvents.Publish;
         if (server.ProviderRegistrations is { } registrationClient)

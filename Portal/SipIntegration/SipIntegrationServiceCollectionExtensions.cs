@@ -4,8 +4,10 @@ using Portal.Sip.Calls.Dialling;
 using Portal.Sip.Calls.Records;
 using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
+using Portal.Sip.Limits;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
+using Portal.Sip.Telemetry;
 using Portal.SipIntegration.Directory;
 
 namespace Portal.SipIntegration;
@@ -26,6 +28,9 @@ public static class SipIntegrationServiceCollectionExtensions
         services.AddSingleton<ICallStartHistory, EfCallStartHistory>();
         services.AddSingleton<ITransferRateLimit>(sp => sp.GetRequiredService<Api.CallManagerRateLimits>());
         services.AddSingleton<IProviderRegistrationStore, EfProviderRegistrationStore>();
+        // On the host's meter factory, so OpenTelemetry (Metrics:Enabled) finds the meter by name.
+        services.AddSingleton(sp => new SipMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<IBanReport, AuditedBans>();
         services.AddSingleton<SipHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<SipHostedService>());
         return services;

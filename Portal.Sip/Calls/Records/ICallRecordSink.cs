@@ -19,6 +19,12 @@ public interface ICallRecordSink
     /// <param name="reason">Why it ended, for people: "caller hung up", "486 Busy Here", …</param>
     ValueTask CallEndedAsync(CallSnapshot call, string status, string reason);
 
+    /// <summary>
+    /// A phone's REFER started a transfer of the call (DESIGN §7: every transfer request is audited, as the call manager
+    /// API's and the portal's are where they arrive). <paramref name="source"/> is the REFER's source address.
+    /// </summary>
+    ValueTask TransferRequestedAsync(CallSnapshot call, TransferSnapshot transfer, string source);
+
     /// <summary>A blind transfer of the call has its outcome: answered (the call now goes to <see cref="TransferSnapshot.Target"/>) or failed.</summary>
     ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer);
 

@@ -14,6 +14,8 @@ public sealed class NullCallRecordSink : ICallRecordSink
 
     public ValueTask CallEndedAsync(CallSnapshot call, string status, string reason) => ValueTask.CompletedTask;
 
+    public ValueTask TransferRequestedAsync(CallSnapshot call, TransferSnapshot transfer, string source) => ValueTask.CompletedTask;
+
     public ValueTask TransferFinishedAsync(CallSnapshot call, TransferSnapshot transfer) => ValueTask.CompletedTask;
 
     public ValueTask CallRefusedAsync(CallRefusal refusal) => ValueTask.CompletedTask;

@@ -30,6 +30,7 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
     public async Task<TransferStartResult> StartAsync(Call call, CallLeg? replaced, string destination, string requestedBy,
         Action<TransferSnapshot>? progress, long requestedTimestamp, CancellationToken cancellationToken)
     {
+        using IDisposable? scope = CallLogScope.Begin(environment.Logger, call.Number);
         if (!TransferDestination.IsValid(destination))
         {
             return TransferStartResult.Refused(TransferStartOutcome.InvalidDestination, TransferDestination.Rule);

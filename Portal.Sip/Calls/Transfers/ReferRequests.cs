@@ -79,6 +79,11 @@ internal sealed class ReferRequests(CallEnvironment environment, CallTransfers t
             case TransferStartOutcome.Started:
                 await Respond(transaction, SipStatusCodes.Accepted, "Accepted");
                 subscription.Accept();
+                string source = transaction.Remote.EndPoint.Address is { IsIPv4MappedToIPv6: true } mapped
+                    ? mapped.MapToIPv4().ToString()
+                    : transaction.Remote.EndPoint.Address.ToString();
+                TransferSnapshot started = result.Transfer!;
+                call.Records.Add(call.Snapshot(), (sink, s) => sink.TransferRequestedAsync(s, started, source));
                 return;
             case TransferStartOutcome.AlreadyTransferring:
                 await Respond(transaction, SipStatusCodes.RequestPending, "Request Pending - a transfer of this call is in progress");

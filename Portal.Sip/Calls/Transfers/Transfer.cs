@@ -103,9 +103,16 @@ internal sealed class Transfer : IDialOwner
     public void OnLegStarted(CalleeLeg leg)
     {
         TimeSpan elapsed = _environment.Time.GetElapsedTime(_requestedTimestamp);
+        bool first;
         lock (Call.Gate)
         {
+            first = DialDelay is null;
             DialDelay ??= elapsed;
+        }
+
+        if (first)
+        {
+            _environment.Metrics.TransferDialled(elapsed);
         }
     }
 
@@ -188,6 +195,7 @@ internal sealed class Transfer : IDialOwner
 
         TransferSnapshot snapshot = Snapshot();
         CallLog.TransferFinished(_environment.Logger, Call.Number, Id, state, reason);
+        _environment.Metrics.TransferFinished(state == TransferState.Answered ? "answered" : "failed");
         _finished.TrySetResult(snapshot);
         Report();
         Call.OnTransferFinished(snapshot);

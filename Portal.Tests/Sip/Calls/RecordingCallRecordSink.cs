@@ -12,6 +12,7 @@ internal sealed class RecordingCallRecordSink : ICallRecordSink
     private readonly List<string> _entries = [];
     private TaskCompletionSource _added = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<CallRefusal> _refusals = [];
+    private readonly List<string> _transferRequests = [];
     private readonly TaskCompletionSource<(CallSnapshot Call, string Status, string Reason)> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>"started", "answered", "ended Completed: caller hung up", … in the order received.</summary>
@@ -37,6 +38,28 @@ internal sealed class RecordingCallRecordSink : ICallRecordSink
     {
         Add($"ended {status}: {reason}");
         _ended.TrySetResult((call, status, reason));
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The REFERs that started a transfer, as "to &lt;destination&gt; from &lt;source&gt;" (apart from <see cref="Entries"/>).</summary>
+    public IReadOnlyList<string> TransferRequests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _transferRequests];
+            }
+        }
+    }
+
+    public ValueTask TransferRequestedAsync(CallSnapshot call, TransferSnapshot transfer, string source)
+    {
+        lock (_gate)
+        {
+            _transferRequests.Add($"to {transfer.Destination} from {source}");
+        }
+
         return ValueTask.CompletedTask;
     }
 

@@ -2,7 +2,9 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Portal.Sip.Limits;
+using Portal.Sip.Telemetry;
 
 namespace Portal.Tests.Sip.Limits;
 
@@ -54,9 +56,32 @@ public sealed class FloodGuardTests
     }
 
     [Fact]
+    public void Admit_OverTheRate_ReportsTheBanOnce_AndCountsIt()
+    {
+        var reported = new List<SipBan>();
+        using var metrics = new SipMetrics();
+        using var bans = new MetricCollector<long>(null, SipMetrics.MeterName, "portal.sip.bans");
+        var guard = new FloodGuard(time, new SipLimitOptions { RequestsPerSecondPerAddress = 100, FloodBanSeconds = 60 }, logger, metrics,
+            new BanList(reported));
+
+        Enumerable.Range(0, 2000).ToList().ForEach(_ => guard.Admit(Flooder));
+
+        var ban = Assert.Single(reported);
+        Assert.Equal(("flood", Flooder, TimeSpan.FromSeconds(60)), (ban.Kind, ban.Address, ban.Duration));
+        var counted = Assert.Single(bans.GetMeasurementSnapshot());
+        Assert.Equal(1, counted.Value);
+        Assert.Equal("flood", counted.Tags["kind"]);
+    }
+
+    [Fact]
     public void New_BadExemptNetwork_FailsSayingWhichSetting()
     {
         var error = Assert.Throws<FormatException>(() => new FloodGuard(time, new SipLimitOptions { FloodExemptNetworks = "10.0.0.0/33" }));
         Assert.Contains("Sip:Limits:FloodExemptNetworks", error.Message);
+    }
+
+    private sealed class BanList(List<SipBan> bans) : IBanReport
+    {
+        public void BanStarted(SipBan ban) => bans.Add(ban);
     }
 }
