@@ -6,6 +6,7 @@ using Portal.Sip.Dialplans;
 using Portal.Sip.Transport;
 using Portal.Sip.Messages;
 using Portal.Sip.Registrar;
+using Portal.Sip.Tracing;
 using Portal.Sip.Transactions;
 using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls.Dialling;
@@ -56,11 +57,15 @@ public sealed class CallManager
         DialplanEvaluator? dialplanEvaluator = null,
         DirectDialPolicy? directDial = null,
         ITransferRateLimit? transferRateLimit = null,
-        ICallStartHistory? callStarts = null)
+        ICallStartHistory? callStarts = null,
+        SipTrace? trace = null)
     {
         // Both default to the secure settings: the limits' dialplan budget, and the default denied networks.
         _environment = new CallEnvironment(addresses, domains, hostedDomains, accounts, bindings, records, limits,
-            dialplanEvaluator ?? new DialplanEvaluator(limits.DialplanRunTime, 2, time), directDial ?? DirectDialPolicy.Default, time, logger);
+            dialplanEvaluator ?? new DialplanEvaluator(limits.DialplanRunTime, 2, time), directDial ?? DirectDialPolicy.Default, time, logger)
+        {
+            Trace = trace,
+        };
         _router = new InviteRouter(authenticator, _environment);
         DialplanCache cache = new(dialplans);
         CallDialer dialer = new(_environment, new DialTargetResolver(_environment, providers));
@@ -252,6 +257,8 @@ public sealed class CallManager
         }
 
         _environment.Dialogs[call.Caller.Dialog!.Id] = call.Caller;
+        call.Trace = _environment.Trace?.Begin(call.Id, route.OwnerId,
+            new CallTraceLeg(call.Caller.CallId, "caller", invite.Request.From?.Uri.ToString() ?? invite.Remote.ToString()));
         CallLog.Started(_environment.Logger, call.Number, call.Caller.CallId, invite.Request.From?.Uri.ToString() ?? "", invite.Request.Uri.ToString(),
             route!.OwnerUserName, route.Direction, route.DialplanName);
         call.ReportStarted();
@@ -320,6 +327,11 @@ public sealed class CallManager
     /// </summary>
     internal void OnEnded(Call call, IEnumerable<CalleeLeg> placed)
     {
+        if (call.Trace is { } trace)
+        {
+            _environment.Trace?.End(trace);
+        }
+
         lock (_gate)
         {
             if (_calls.Remove(call.Id) && _perOwner.TryGetValue(call.Route.OwnerId, out int count))

@@ -11,6 +11,7 @@ using Portal.Sip.Limits;
 using Portal.Sip.Messages;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
+using Portal.Sip.Tracing;
 using Portal.Sip.Transactions;
 using Portal.Sip.Transport;
 
@@ -27,9 +28,11 @@ public sealed class SipServer : IAsyncDisposable
 {
     private readonly SipTransport transport;
 
-    private SipServer(SipTransport transport, SipRegistrar registrar, CallManager calls, ProviderRegistrationClient? providerRegistrations)
+    private SipServer(SipTransport transport, SipRegistrar registrar, CallManager calls, ProviderRegistrationClient? providerRegistrations,
+        SipTrace trace)
     {
         this.transport = transport;
+        Trace = trace;
         Registrar = registrar;
         Calls = calls;
         ProviderRegistrations = providerRegistrations;
@@ -39,6 +42,9 @@ public sealed class SipServer : IAsyncDisposable
     public ProviderRegistrationClient? ProviderRegistrations { get; }
 
     public SipRegistrar Registrar { get; }
+
+    /// <summary>The SIP messages of calls in progress and recently ended, for their ladders and pcap exports.</summary>
+    public SipTrace Trace { get; }
 
     /// <summary>The calls in progress.</summary>
     public CallManager Calls { get; }
@@ -75,15 +81,16 @@ public sealed class SipServer : IAsyncDisposable
         var layerReady = new TaskCompletionSource<SipTransactionLayer>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Flooding sources are dropped before any transaction or account work (DESIGN §10); responses always pass.
         var flood = new FloodGuard(time, limits, loggers.CreateLogger<FloodGuard>());
+        var trace = new SipTrace(options.Trace, time);
         var transport = SipTransport.Start(listen,
             (message, remote, local) => message is SipRequest && !flood.Admit(remote.EndPoint.Address)
                 ? ValueTask.CompletedTask
                 : DeliverAsync(layerReady.Task, message, remote, local),
-            time, loggers.CreateLogger<SipTransport>(), options.Tcp.TransportOptions);
+            time, loggers.CreateLogger<SipTransport>(), options.Tcp.TransportOptions, trace);
         var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints);
         var calls = new CallManager(authenticator, domains, options.DomainList, new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress),
             accounts, bindings, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
-            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts);
+            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts, trace);
         var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>());
         var layer = new SipTransactionLayer(transport, dispatcher, time, loggers.CreateLogger<SipTransactionLayer>());
         calls.Attach(layer);
@@ -91,7 +98,7 @@ public sealed class SipServer : IAsyncDisposable
         var registrations = providerRegistrations is null ? null : new ProviderRegistrationClient(layer, transport.LocalEndPoints,
             options.PublicAddress, providerRegistrations, time, loggers.CreateLogger<ProviderRegistrationClient>(),
             TimeSpan.FromSeconds(Math.Max(1, options.ProviderScanSeconds)));
-        return new SipServer(transport, registrar, calls, registrations);
+        return new SipServer(transport, registrar, calls, registrations, trace);
     }
 
     private static async ValueTask DeliverAsync(Task<SipTransactionLayer> layer, SipMessage message, SipEndPoint remote, SipEndPoint local) =>
