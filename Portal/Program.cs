@@ -56,6 +56,7 @@ app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 app.MapCallHistoryApi();
+app.MapCallTraceApi();
 app.MapAuditApi();
 app.MapCallManagerApi();
 app.MapPortalHealthChecks();

@@ -7,6 +7,7 @@ using Portal.Sip.Dialplans;
 using Portal.Sip.Hosting;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
+using Portal.Sip.Tracing;
 using Portal.Sip.Transport;
 using Portal.SipIntegration.Directory;
 
@@ -44,6 +45,9 @@ public sealed partial class SipHostedService(
 
     /// <summary>The calls in progress; null while the SIP service is not running (not started yet, or stopped).</summary>
     public CallManager? RunningCalls => server?.Calls;
+
+    /// <summary>Calls' SIP messages (their ladders); null while the SIP service is not running.</summary>
+    public SipTrace? RunningTrace => server?.Trace;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
