@@ -97,6 +97,7 @@ public static class PortalServiceCollectionExtensions
         services.AddSingleton<AuditTrailService>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<LiveCallService>();
+        services.AddSingleton<CallTraceService>();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<SipRegistrationEvents>();
         services.AddSingleton<ProviderStatusEvents>();

@@ -58,6 +58,7 @@ app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 app.MapCallHistoryApi();
+app.MapCallTraceApi();
 app.MapAuditApi();
 app.MapCallManagerApi();
 app.MapPortalHealthChecks();

@@ -3,6 +3,7 @@ using Portal.Sip.Calls.Records;
 using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Dialogs;
 using Portal.Sip.Messages;
+using Portal.Sip.Tracing;
 using Portal.Sip.Transactions;
 
 namespace Portal.Sip.Calls;
@@ -40,6 +41,9 @@ internal sealed partial class Call : IDialOwner
     }
 
     public Lock Gate { get; } = new();
+
+    /// <summary>The call's SIP messages, every leg's; null when nothing is traced.</summary>
+    public CallTrace? Trace { get; set; }
 
     /// <summary>Where this call's records go, in order.</summary>
     public CallRecordQueue Records { get; }

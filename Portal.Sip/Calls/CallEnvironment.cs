@@ -11,6 +11,7 @@ using Portal.Sip.Transactions;
 using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls.Records;
 using Portal.Sip.Telemetry;
+using Portal.Sip.Tracing;
 
 namespace Portal.Sip.Calls;
 
@@ -60,6 +61,9 @@ internal sealed class CallEnvironment(
     public ILogger Logger => logger;
 
     public SipMetrics Metrics => metrics;
+
+    /// <summary>Where calls' SIP messages are kept for their ladders; null when nothing is traced.</summary>
+    public SipTrace? Trace { get; init; }
 
     /// <summary>Legs by dialog, for in-dialog requests and ACKs (RFC 3261 §12.2.2).</summary>
     public ConcurrentDictionary<DialogId, CallLeg> Dialogs { get; } = new();

@@ -7,6 +7,7 @@ using Portal.Sip.Transport;
 using Portal.Sip.Messages;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
+using Portal.Sip.Tracing;
 using Portal.Sip.Transactions;
 using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls.Dialling;
@@ -60,12 +61,16 @@ public sealed class CallManager
         ITransferRateLimit? transferRateLimit = null,
         ICallStartHistory? callStarts = null,
         RegisteredProviders? registeredProviders = null,
-        SipMetrics? metrics = null)
+        SipMetrics? metrics = null,
+        SipTrace? trace = null)
     {
         // Both default to the secure settings: the limits' dialplan budget, and the default denied networks.
         _environment = new CallEnvironment(addresses, domains, hostedDomains, accounts, bindings, records, limits,
             dialplanEvaluator ?? new DialplanEvaluator(limits.DialplanRunTime, 2, time), directDial ?? DirectDialPolicy.Default, time, logger,
-            metrics ?? SipMetrics.Unobserved);
+            metrics ?? SipMetrics.Unobserved)
+        {
+            Trace = trace,
+        };
         _refusals = new CallRefusals(_environment);
         _router = new InviteRouter(authenticator, _environment, providers, registeredProviders ?? new RegisteredProviders(), _refusals);
         DialplanCache cache = new(dialplans);
@@ -262,6 +267,8 @@ public sealed class CallManager
         }
 
         _environment.Dialogs[call.Caller.Dialog!.Id] = call.Caller;
+        call.Trace = _environment.Trace?.Begin(call.Id, route.OwnerId,
+            new CallTraceLeg(call.Caller.CallId, "caller", invite.Request.From?.Uri.ToString() ?? invite.Remote.ToString()));
         CallLog.Started(_environment.Logger, call.Number, call.Caller.CallId, invite.Request.From?.Uri.ToString() ?? "", invite.Request.Uri.ToString(),
             route!.OwnerUserName, route.Direction, route.DialplanName);
         call.ReportStarted();
@@ -330,6 +337,11 @@ public sealed class CallManager
     /// </summary>
     internal void OnEnded(Call call, IEnumerable<CalleeLeg> placed)
     {
+        if (call.Trace is { } trace)
+        {
+            _environment.Trace?.End(trace);
+        }
+
         lock (_gate)
         {
             if (_calls.Remove(call.Id) && _perOwner.TryGetValue(call.Route.OwnerId, out int count))

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Portal.Sip.Auth;
 using Portal.Sip.Dialogs;
 using Portal.Sip.Messages;
+using Portal.Sip.Tracing;
 using Portal.Sip.Transactions;
 using Portal.Sip.Calls.Dialling;
 
@@ -51,6 +52,11 @@ internal sealed class CalleeLeg : CallLeg
     {
         StartedAt = Environment.Time.GetUtcNow();
         Environment.Placed[CallId] = this;
+        if (Call.Trace is { } trace)
+        {
+            Environment.Trace?.Link(trace, new CallTraceLeg(CallId, Role == CallLegRole.Transfer ? "transfer" : "callee", Target));
+        }
+
         InviteClientTransaction transaction = (InviteClientTransaction)Environment.Layer.SendRequest(_invite, Peer, onProvisional);
         Transaction = transaction;
         return transaction;

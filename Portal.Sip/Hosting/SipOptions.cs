@@ -2,6 +2,7 @@ using Portal.Sip.Calls;
 using Portal.Sip.Calls.Admission;
 using Portal.Sip.Dialplans;
 using Portal.Sip.Limits;
+using Portal.Sip.Tracing;
 using Portal.Sip.Transport;
 
 namespace Portal.Sip.Hosting;
@@ -86,6 +87,9 @@ public sealed class SipOptions
 
     /// <summary>Limits of TCP connections (<c>Sip:Tcp:*</c>).</summary>
     public SipTcpOptions Tcp { get; set; } = new();
+
+    /// <summary>How long and how much of calls' SIP messages are kept for their ladders (<c>Sip:Trace:*</c>).</summary>
+    public SipTraceOptions Trace { get; set; } = new();
 
     public IReadOnlyList<string> DomainList =>
         Domains.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

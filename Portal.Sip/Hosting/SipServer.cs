@@ -12,6 +12,7 @@ using Portal.Sip.Messages;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
 using Portal.Sip.Telemetry;
+using Portal.Sip.Tracing;
 using Portal.Sip.Transactions;
 using Portal.Sip.Transport;
 
@@ -30,11 +31,12 @@ public sealed class SipServer : IAsyncDisposable
     private readonly BindingCache bindings;
 
     private SipServer(SipTransport transport, BindingCache bindings, SipRegistrar registrar, CallManager calls,
-        ProviderRegistrationClient? providerRegistrations, OverloadGuard overload, NatKeepAlive? keepAlive)
+        ProviderRegistrationClient? providerRegistrations, OverloadGuard overload, NatKeepAlive? keepAlive, SipTrace trace)
     {
         Overload = overload;
         this.transport = transport;
         this.bindings = bindings;
+        Trace = trace;
         Registrar = registrar;
         KeepAlive = keepAlive;
         Calls = calls;
@@ -54,6 +56,9 @@ public sealed class SipServer : IAsyncDisposable
 
     /// <summary>Keep-alives to phones behind NAT; null when <c>Sip:Nat:KeepAliveSeconds</c> is 0.</summary>
     public NatKeepAlive? KeepAlive { get; }
+
+    /// <summary>The SIP messages of calls in progress and recently ended, for their ladders and pcap exports.</summary>
+    public SipTrace Trace { get; }
 
     /// <summary>The calls in progress.</summary>
     public CallManager Calls { get; }
@@ -95,6 +100,7 @@ public sealed class SipServer : IAsyncDisposable
         var layerReady = new TaskCompletionSource<SipTransactionLayer>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Flooding sources are dropped before any transaction or account work (DESIGN §10); responses always pass.
         var flood = new FloodGuard(time, limits, loggers.CreateLogger<FloodGuard>(), metrics, bans);
+        var trace = new SipTrace(options.Trace, time);
         var transport = SipTransport.Start(listen,
             (message, remote, local) =>
             {
@@ -103,13 +109,13 @@ public sealed class SipServer : IAsyncDisposable
                     ? ValueTask.CompletedTask
                     : DeliverAsync(layerReady.Task, message, remote, local);
             },
-            time, loggers.CreateLogger<SipTransport>(), options.Tcp.TransportOptions);
+            time, loggers.CreateLogger<SipTransport>(), options.Tcp.TransportOptions, trace);
         var domains = new SipLocalDomains(options.DomainList, transport.LocalEndPoints, options.PublicAddress);
         var registeredProviders = new RegisteredProviders();
         var addresses = new SipLocalAddress(transport.LocalEndPoints, options.PublicAddress);
         var calls = new CallManager(authenticator, domains, options.DomainList, addresses,
             accounts, registrations, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
-            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts, registeredProviders, metrics);
+            dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts, registeredProviders, metrics, trace);
         var overload = new OverloadGuard(options.Overload, time, loggers.CreateLogger<OverloadGuard>());
         var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>(), overload, metrics);
         var layer = new SipTransactionLayer(new CountedSender(transport, metrics), dispatcher, time, loggers.CreateLogger<SipTransactionLayer>(),
@@ -121,7 +127,7 @@ public sealed class SipServer : IAsyncDisposable
             TimeSpan.FromSeconds(Math.Max(1, options.ProviderScanSeconds)), registeredProviders);
         var keepAlive = options.Nat.KeepAliveSeconds <= 0 ? null : new NatKeepAlive(layer, addresses, options.DomainList.FirstOrDefault() ?? "localhost",
             registrar, registrations, time, loggers.CreateLogger<NatKeepAlive>(), TimeSpan.FromSeconds(options.Nat.KeepAliveSeconds));
-        return new SipServer(transport, registrations, registrar, calls, providerClient, overload, keepAlive);
+        return new SipServer(transport, registrations, registrar, calls, providerClient, overload, keepAlive, trace);
     }
 
     private static async ValueTask DeliverAsync(Task<SipTransactionLayer> layer, SipMessage message, SipEndPoint remote, SipEndPoint local) =>

@@ -9,7 +9,7 @@ namespace Portal.Sip.Transport;
 /// and check them, refuse a bad request with the parser's answer (400 naming the problem, 505 for another
 /// version), drop a bad response, stamp the top Via of a good request, and hand the message up.
 /// </summary>
-internal sealed class MessageIntake(Func<SipMessage, SipEndPoint, SipEndPoint, ValueTask> onMessage, ILogger logger)
+internal sealed class MessageIntake(Func<SipMessage, SipEndPoint, SipEndPoint, ValueTask> onMessage, ILogger logger, ISipMessageObserver? observer = null)
 {
     /// <summary>
     /// Handles one message; returns the refusal to send back to <paramref name="remote"/> when it was a request
@@ -23,6 +23,7 @@ internal sealed class MessageIntake(Func<SipMessage, SipEndPoint, SipEndPoint, V
             return refusal;
         }
 
+        observer?.Received(message, data.Span, remote, local);
         try
         {
             await onMessage(message, remote, local);

@@ -25,6 +25,7 @@ public sealed class SipTransport : ISipMessageSender, IAsyncDisposable
     private readonly TcpListenerChannel[] _tcp;
     private readonly TcpConnectionTable _connections;
     private readonly ILogger _logger;
+    private readonly ISipMessageObserver? _observer;
 
     private SipTransport(
         SipEndPoint[] locals,
@@ -33,9 +34,11 @@ public sealed class SipTransport : ISipMessageSender, IAsyncDisposable
         MessageIntake intake,
         TimeProvider time,
         SipTransportOptions options,
-        ILogger logger)
+        ILogger logger,
+        ISipMessageObserver? observer)
     {
         LocalEndPoints = locals;
+        _observer = observer;
         _udp = udp;
         _tcp = tcp;
         _logger = logger;
@@ -59,7 +62,8 @@ public sealed class SipTransport : ISipMessageSender, IAsyncDisposable
         Func<SipMessage, SipEndPoint, SipEndPoint, ValueTask> onMessage,
         TimeProvider time,
         ILogger logger,
-        SipTransportOptions? options = null)
+        SipTransportOptions? options = null,
+        ISipMessageObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(listen);
         ArgumentNullException.ThrowIfNull(onMessage);
@@ -86,8 +90,8 @@ public sealed class SipTransport : ISipMessageSender, IAsyncDisposable
             throw;
         }
 
-        MessageIntake intake = new(onMessage, logger);
-        SipTransport transport = new(locals, [.. udp], [.. tcp], intake, time, options, logger);
+        MessageIntake intake = new(onMessage, logger, observer);
+        SipTransport transport = new(locals, [.. udp], [.. tcp], intake, time, options, logger, observer);
         udp.ForEach(c => c.Start(intake));
         tcp.ForEach(c => c.Start(transport._connections));
         foreach (SipEndPoint local in locals)
@@ -116,6 +120,7 @@ public sealed class SipTransport : ISipMessageSender, IAsyncDisposable
                 TransportLog.LargeDatagram(_logger, remote, bytes.Length);
             }
 
+            _observer?.Sent(message, bytes, new SipEndPoint(SipTransportProtocol.Udp, target), channel.LocalEndPoint);
             await channel.SendAsync(bytes, target, cancellationToken);
             return;
         }
@@ -129,6 +134,7 @@ public sealed class SipTransport : ISipMessageSender, IAsyncDisposable
             connection = await _connections.GetOrConnectAsync(target, cancellationToken);
         }
 
+        _observer?.Sent(message, bytes, connection.Remote, connection.Local);
         await connection.SendAsync(bytes, cancellationToken);
     }
 

@@ -29,6 +29,7 @@ public sealed class PortalComponentContext : BunitContext
         Services.AddSingleton(host.Get<CallManagerKeyService>());
         Services.AddSingleton(host.Get<ProviderService>());
         Services.AddSingleton(host.Get<LiveCallService>());
+        Services.AddSingleton(host.Get<CallTraceService>());
         Services.AddSingleton(host.Get<IOptions<SipOptions>>());
         Services.AddSingleton(host.Get<RegistrationService>());
         Services.AddSingleton(TimeProvider.System);

@@ -9,6 +9,7 @@ using Portal.Sip.Limits;
 using Portal.Sip.Providers;
 using Portal.Sip.Registrar;
 using Portal.Sip.Telemetry;
+using Portal.Sip.Tracing;
 using Portal.Sip.Transport;
 using Portal.SipIntegration.Directory;
 
@@ -48,6 +49,9 @@ public sealed partial class SipHostedService(
 
     /// <summary>The calls in progress; null while the SIP service is not running (not started yet, or stopped).</summary>
     public CallManager? RunningCalls => server?.Calls;
+
+    /// <summary>Calls' SIP messages (their ladders); null while the SIP service is not running.</summary>
+    public SipTrace? RunningTrace => server?.Trace;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -73,6 +73,7 @@ internal sealed class CallTransfers(CallEnvironment environment, DialplanCache d
             },
             (this, transfer), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         CallLog.TransferStarted(environment.Logger, call.Number, id, destination, requestedBy, transfer.ReplacedLeg.CallId);
+        call.Trace?.Note(environment.Time.GetUtcNow(), $"Transfer to {destination} asked by {requestedBy}; leaving: {transfer.ReplacedLeg.CallId}");
         _ = RunAsync(transfer, dialplan, providerNames);
         return new TransferStartResult(TransferStartOutcome.Started, transfer.Snapshot(), null);
     }
