@@ -42,6 +42,9 @@ internal sealed class CalleeLeg : CallLeg
     /// <summary>Whether the INVITE carried an offer; if not, the 2xx carries one and our ACK the caller's answer.</summary>
     public bool OfferedInInvite => !_invite.Body.IsEmpty;
 
+    /// <summary>The offer the INVITE carried (under this leg's origin); empty for a late offer.</summary>
+    public ReadOnlyMemory<byte> OfferedBody => _invite.Body;
+
     public InviteClientTransaction? Transaction { get; private set; }
 
     public bool IsAbandoned => Volatile.Read(ref _abandoned) != 0;
