@@ -21,4 +21,7 @@ public sealed class SipBinding
     public required string CallId { get; set; }
 
     public int CSeq { get; set; }
+
+    /// <summary>The REGISTER's Path (RFC 3327), comma-separated: the route requests to this contact take; null without one.</summary>
+    public string? Path { get; set; }
 }

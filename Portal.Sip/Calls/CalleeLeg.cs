@@ -138,6 +138,11 @@ internal sealed class CalleeLeg : CallLeg
         string? displayName = target.Options.FromDisplayName ?? offer.FromDisplayName;
         SipRequest invite = new(SipMethod.Invite, target.RequestUri!);
         invite.Headers.Add(SipHeaderNames.Via, Environment.Addresses.NewVia(Peer).ToString());
+        if (target.Route is { } route)
+        {
+            invite.Headers.Add(SipHeaderNames.Route, route);
+        }
+
         int hops = Math.Min(offer.MaxForwards, 71) - 1;
         invite.Headers.Add(SipHeaderNames.MaxForwards, hops.ToString(CultureInfo.InvariantCulture));
         NameAddress from = new(new SipUri(fromHost, FromUser), displayName);

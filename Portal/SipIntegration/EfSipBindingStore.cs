@@ -16,7 +16,7 @@ public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.SipBindings.AsNoTracking()
             .Where(b => b.SipAccountId == accountId)
-            .Select(b => new SipBindingRecord(b.ContactUri, b.ReceivedFrom, b.UserAgent, b.ExpiresAt, b.CallId, b.CSeq))
+            .Select(b => new SipBindingRecord(b.ContactUri, b.ReceivedFrom, b.UserAgent, b.ExpiresAt, b.CallId, b.CSeq, b.Path))
             .ToListAsync(cancellationToken);
     }
 
@@ -47,6 +47,7 @@ public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFacto
             row.ExpiresAt = record.ExpiresAt;
             row.CallId = record.CallId;
             row.CSeq = record.CSeq;
+            row.Path = record.Path;
         }
 
         await db.SaveChangesAsync(cancellationToken);
