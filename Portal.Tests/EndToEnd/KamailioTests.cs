@@ -63,7 +63,7 @@ public sealed class KamailioTests : IAsyncLifetime
         var (exit, output) = await Sipp.RunAsync("call-uac-auth-to-phone.xml", factory.SipPort, service: "alice", authUser: "bob",
             authPassword: "b0b-secret-1", timeout: PeerTimeout, extra: ["-d", "500"]);
         Assert.True(exit == 0, output + "\n--- linphone ---\n" + phone.Process.Output + "\n--- kamailio ---\n" + proxy.Process.Output);
-        Assert.Contains($"relaying INVITE sip:alice@127.0.0.1:{phone.SipPort.ToString(CultureInfo.InvariantCulture)}", proxy.Process.Output);
+        Assert.Contains($"@127.0.0.1:{phone.SipPort.ToString(CultureInfo.InvariantCulture)}", proxy.Process.Output);
 
         // Calling out: INVITE, ACK and BYE all through the proxy (Record-Route).
         await using var callee = Sipp.StartUas("call-uas-answer.xml", voiceAppPort);
@@ -136,9 +136,11 @@ public sealed class KamailioTests : IAsyncLifetime
             authPassword: "s3cret-pass", timeout: PeerTimeout, extra: ["-d", "500"]);
 
         Assert.True(exit == 0, output + "\n--- baresip ---\n" + phone.Process.Output + "\n--- kamailio ---\n" + proxy.Process.Output);
-        // The INVITE carried the stored Path as its Route, and Kamailio sent it on to the address it had recorded.
-        Assert.Contains($"relaying INVITE sip:bob@127.0.0.1:{phone.SipPort.ToString(CultureInfo.InvariantCulture)}", proxy.Process.Output);
-        Assert.Contains($"route [<sip:{proxy.Address}", proxy.Process.Output);
+        // The INVITE to the phone carried the stored Path as its Route, and Kamailio sent it on to the phone.
+        var invite = proxy.Process.Output.Split('\n').FirstOrDefault(l => l.Contains("relaying INVITE sip:", StringComparison.Ordinal)
+            && l.Contains($"@127.0.0.1:{phone.SipPort.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal));
+        Assert.True(invite is not null && invite.Contains($"route [<sip:{proxy.Address}", StringComparison.Ordinal) && invite.Contains("received=", StringComparison.Ordinal),
+            proxy.Process.Output);
         Assert.Equal(CallStatus.Completed, (await WaitForEndedRecordAsync()).Status);
     }
 

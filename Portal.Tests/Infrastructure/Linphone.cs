@@ -80,13 +80,35 @@ public sealed class Linphone : IAsyncDisposable
         var phone = new Linphone(directory, process, sipPort);
         try
         {
-            await process.WaitForOutputAsync("successful", TimeSpan.FromSeconds(30));
+            await phone.WaitUntilRegisteredAsync(TimeSpan.FromSeconds(30));
             return phone;
         }
         catch
         {
             await phone.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Asks linphonec for its registration state until it says <c>registered, identity=…</c> (it prints nothing of
+    /// its own accord when a registration succeeds).
+    /// </summary>
+    private async Task WaitUntilRegisteredAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            await CommandAsync("status register");
+            try
+            {
+                await Process.WaitForOutputAsync("registered, identity=", TimeSpan.FromSeconds(1));
+                return;
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+                // Not yet: ask again.
+            }
         }
     }
 
