@@ -50,13 +50,15 @@ public sealed class KamailioTests : IAsyncLifetime
 
     private string Service => $"127.0.0.1:{factory.SipPort.ToString(CultureInfo.InvariantCulture)}";
 
-    [Fact]
-    public async Task ALinphonePhoneBehindTheOutboundProxy_Registers_IsCalled_AndCallsOut_ThroughIt()
+    [Theory]
+    [InlineData("udp")]
+    [InlineData("tcp")]
+    public async Task ALinphonePhoneBehindTheProxy_Registers_IsCalled_AndCallsOut_ThroughIt(string transport)
     {
-        await using var proxy = await Kamailio.StartAsync();
+        await using var proxy = await Kamailio.StartAsync(factory.SipPort);
         var bob = await factory.CreateUserWithSipAccountAsync("bob", "bob", "b0b-secret-1");
         await factory.UseOutDialplanAsync(bob, "bob", "when \"alice\" then sys.Dial(\"alice@local\")");
-        await using var phone = await Linphone.StartAsync("alice", "s3cret-pass", factory.SipPort, outboundProxy: proxy.Address);
+        await using var phone = await Linphone.StartAsync("alice", "s3cret-pass", factory.SipPort, transport, outboundProxy: proxy.Address);
         Assert.Contains("relaying REGISTER", proxy.Process.Output);
 
         // Called: the registration came from the proxy, so the INVITE goes back through it.
@@ -66,9 +68,10 @@ public sealed class KamailioTests : IAsyncLifetime
         Assert.Contains($"@127.0.0.1:{phone.SipPort.ToString(CultureInfo.InvariantCulture)}", proxy.Process.Output);
 
         // Calling out: INVITE, ACK and BYE all through the proxy (Record-Route).
-        await using var callee = Sipp.StartUas("call-uas-answer.xml", voiceAppPort);
+        await using var callee = Sipp.StartUas("call-uas-answer-phone.xml", voiceAppPort);
         await phone.CommandAsync($"call sip:232@{Service}");
-        await WaitUntilAsync(() => Calls.GetCalls(alice.UserId).Any(c => c.State == CallState.Answered), () => phone.Process.Output);
+        await WaitUntilAsync(() => Calls.GetCalls(alice.UserId).Any(c => c.State == CallState.Answered),
+            () => phone.Process.Output + "\n--- kamailio ---\n" + proxy.Process.Output);
         await phone.CommandAsync("terminate");
         await callee.WaitForExitAsync(PeerTimeout);
         Assert.True(callee.ExitCode == 0, callee.Output + "\n--- linphone ---\n" + phone.Process.Output + "\n--- kamailio ---\n" + proxy.Process.Output);
@@ -79,7 +82,7 @@ public sealed class KamailioTests : IAsyncLifetime
     [Fact]
     public async Task ACallerBehindTheOutboundProxy_IsBlindTransferred_AndReinvitedThroughIt()
     {
-        await using var proxy = await Kamailio.StartAsync();
+        await using var proxy = await Kamailio.StartAsync(factory.SipPort);
         await using var voiceApp = Sipp.StartUas("transfer-voice-app.xml", voiceAppPort);
         await using var target = Sipp.StartUas("transfer-target.xml", targetPort, extra: ["-d", "200"]);
         string key;
@@ -106,7 +109,7 @@ public sealed class KamailioTests : IAsyncLifetime
     [Fact]
     public async Task APhoneBehindTheOutboundProxy_RefersTheVoiceAppThroughIt()
     {
-        await using var proxy = await Kamailio.StartAsync();
+        await using var proxy = await Kamailio.StartAsync(factory.SipPort);
         await using var voiceApp = Sipp.StartUas("transfer-reinvited-callee.xml", voiceAppPort, extra: ["-d", "500"]);
         await using var target = Sipp.StartUas("transfer-target.xml", targetPort, extra: ["-d", "200"]);
 
@@ -121,7 +124,7 @@ public sealed class KamailioTests : IAsyncLifetime
     [Fact]
     public async Task APhoneRegisteredThroughAFrontProxyWithPath_IsCalledThroughThatPath()
     {
-        await using var proxy = await Kamailio.StartAsync(path: true);
+        await using var proxy = await Kamailio.StartAsync(factory.SipPort, path: true);
         await factory.CreateUserWithSipAccountAsync("bob", "bob", "b0b-secret-1");
         await using var phone = await Baresip.StartAsync("bob", "b0b-secret-1", factory.SipPort, outboundProxy: proxy.Address);
         await phone.Process.WaitForOutputAsync("200 OK", TimeSpan.FromSeconds(20));

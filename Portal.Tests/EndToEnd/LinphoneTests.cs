@@ -53,7 +53,7 @@ public sealed class LinphoneTests : IAsyncLifetime
     [InlineData("tcp")]
     public async Task Linphone_Registers_AndCallsOutThroughItsOutDialplan(string transport)
     {
-        await using var callee = Sipp.StartUas("call-uas-answer.xml", voiceAppPort);
+        await using var callee = Sipp.StartUas("call-uas-answer-phone.xml", voiceAppPort);
         await using var phone = await Linphone.StartAsync("alice", "s3cret-pass", factory.SipPort, transport);
 
         await phone.CommandAsync($"call sip:232@{Service};transport={transport}");

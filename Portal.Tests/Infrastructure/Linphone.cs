@@ -26,8 +26,9 @@ public sealed class Linphone : IAsyncDisposable
 
     /// <summary>
     /// Starts linphonec registered as <paramref name="user"/> at the service on 127.0.0.1:<paramref name="servicePort"/>
-    /// over <paramref name="transport"/> (udp or tcp), through <paramref name="outboundProxy"/> (a host:port, the
-    /// first Route of its requests) when given; it answers incoming calls itself. Returns once registered.
+    /// over <paramref name="transport"/> (udp or tcp); with <paramref name="outboundProxy"/> (a host:port) that proxy
+    /// is its server instead, which REGISTERs and calls go to. (liblinphone 5.1 ignores a <c>reg_route</c> in the
+    /// configuration file.) It answers incoming calls itself. Returns once registered.
     /// </summary>
     public static async Task<Linphone> StartAsync(string user, string password, int servicePort, string transport = "udp",
         string? outboundProxy = null)
@@ -59,7 +60,7 @@ public sealed class Linphone : IAsyncDisposable
             "automatically_initiate=0",
             "automatically_accept=0",
             "[proxy_0]",
-            $"reg_proxy=<sip:{service};transport={transport}>",
+            $"reg_proxy=<sip:{outboundProxy ?? service};transport={transport}>",
             $"reg_identity=sip:{user}@{service}",
             "reg_expires=600",
             "reg_sendregister=1",
@@ -68,11 +69,6 @@ public sealed class Linphone : IAsyncDisposable
             $"username={user}",
             $"passwd={password}",
         };
-        if (outboundProxy is not null)
-        {
-            lines.Insert(lines.IndexOf("[auth_info_0]"), $"reg_route=<sip:{outboundProxy};transport={transport};lr>");
-        }
-
         var config = Path.Combine(directory, "linphonerc");
         await File.WriteAllLinesAsync(config, lines);
         var process = PeerProcess.Start("linphonec", ["-c", config, "-a", "-d", "0"], directory,
