@@ -65,7 +65,9 @@ public sealed class KamailioTests : IAsyncLifetime
         var (exit, output) = await Sipp.RunAsync("call-uac-auth-to-phone.xml", factory.SipPort, service: "alice", authUser: "bob",
             authPassword: "b0b-secret-1", timeout: PeerTimeout, extra: ["-d", "500"]);
         Assert.True(exit == 0, output + "\n--- linphone ---\n" + phone.Process.Output + "\n--- kamailio ---\n" + proxy.Process.Output);
-        Assert.Contains($"@127.0.0.1:{phone.SipPort.ToString(CultureInfo.InvariantCulture)}", proxy.Process.Output);
+        Assert.Contains(proxy.Process.Output.Split('\n'), l => l.Contains("relaying INVITE sip:alice@127.0.0.1:", StringComparison.Ordinal)
+            && l.Contains($"from udp:{Service}", StringComparison.Ordinal));
+        await phone.Process.WaitForOutputAsync("ended", PeerTimeout);
 
         // Calling out: INVITE, ACK and BYE all through the proxy (Record-Route).
         await using var callee = Sipp.StartUas("call-uas-answer-phone.xml", voiceAppPort);
