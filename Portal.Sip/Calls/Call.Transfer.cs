@@ -8,7 +8,8 @@ namespace Portal.Sip.Calls;
 /// <summary>
 /// Blind transfer of an answered call (DESIGN §2 steps 4–5): one at a time; when the new party answers, the
 /// replaced leg gets a BYE and the remaining one a re-INVITE with the new party's SDP under its own origin
-/// (RFC 3264 §8: same origin, version plus one); when it fails, nothing changes for the remaining party.
+/// (RFC 3264 §8: same origin, version plus one), whose answer the new party is re-INVITEd with when it differs from
+/// what that party was offered (RFC 3725); when it fails, nothing changes for the remaining party.
 /// </summary>
 internal sealed partial class Call
 {
