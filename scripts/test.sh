@@ -5,10 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Real peers the end-to-end tests drive (DESIGN §9), and Ruby to run the portal's Tropo Ruby snippet against the
-# service, aiosmtpd as the mail server the account-mail tests read, SIPVicious to attack the service with, and tshark
-# to read back the pcap a call's SIP ladder exports.
+# service, aiosmtpd as the mail server the account-mail tests read, SIPVicious to attack the service with, tshark
+# to read back the pcap a call's SIP ladder exports, and Kamailio (a proxy in front of the phones or the service)
+# and Linphone (linphonec, a phone run headless).
 # Installed only when missing, and only as root.
-packages=(chromium sip-tester baresip-core sipsak ruby python3-aiosmtpd sipvicious tshark)
+packages=(chromium sip-tester baresip-core sipsak ruby python3-aiosmtpd sipvicious tshark kamailio linphone-cli)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

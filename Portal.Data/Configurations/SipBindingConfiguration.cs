@@ -12,6 +12,7 @@ internal sealed class SipBindingConfiguration : IEntityTypeConfiguration<SipBind
         builder.Property(b => b.ReceivedFrom).HasMaxLength(128);
         builder.Property(b => b.UserAgent).HasMaxLength(256);
         builder.Property(b => b.CallId).HasMaxLength(256);
+        builder.Property(b => b.Path).HasMaxLength(1024);
 
         // Registrations are refreshed by contact, and routing reads an account's live bindings.
         builder.HasIndex(b => new { b.SipAccountId, b.ContactUri }).IsUnique();

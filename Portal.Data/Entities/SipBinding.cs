@@ -27,4 +27,7 @@ public sealed class SipBinding
     /// page says so, until the phone registers again or the binding expires.
     /// </summary>
     public DateTime? UnreachableSince { get; set; }
+
+    /// <summary>The REGISTER's Path (RFC 3327), comma-separated: the route requests to this contact take; null without one.</summary>
+    public string? Path { get; set; }
 }

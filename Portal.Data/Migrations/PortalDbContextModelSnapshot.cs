@@ -547,6 +547,10 @@ namespace Portal.Data.Migrations
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Path")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ReceivedFrom")
                         .IsRequired()
                         .HasMaxLength(128)

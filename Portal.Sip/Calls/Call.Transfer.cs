@@ -8,7 +8,8 @@ namespace Portal.Sip.Calls;
 /// <summary>
 /// Blind transfer of an answered call (DESIGN §2 steps 4–5): one at a time; when the new party answers, the
 /// replaced leg gets a BYE and the remaining one a re-INVITE with the new party's SDP under its own origin
-/// (RFC 3264 §8: same origin, version plus one); when it fails, nothing changes for the remaining party.
+/// (RFC 3264 §8: same origin, version plus one), whose answer the new party is re-INVITEd with when it differs from
+/// what that party was offered (RFC 3725); when it fails, nothing changes for the remaining party.
 /// </summary>
 internal sealed partial class Call
 {
@@ -200,49 +201,52 @@ internal sealed partial class Call
     public void RaiseTransferChanged() => Raise(CallEventKind.TransferChanged);
 
     /// <summary>
-    /// The re-INVITE that moves the remaining party's media to the new party. A 491 is tried again after a random
-    /// 0–2 s (RFC 3261 §14.1: we do not own the remaining leg's Call-ID); any other refusal ends the call, since the
-    /// party that left can no longer be talked to.
+    /// The re-INVITE that moves the remaining party's media to the new party. Its answer completes the exchange the
+    /// new party is in (RFC 3725 §4.1 flow I, from the controller's side): with a late offer it goes in the new leg's
+    /// ACK; when the new leg's INVITE carried the remaining party's earlier SDP and the answer differs from it
+    /// (another port, codec, address), the new party is re-INVITEd with it, so it ends up with the description the
+    /// remaining party really uses. A refusal of the remaining leg's re-INVITE ends the call, since the party that
+    /// left can no longer be talked to.
     /// </summary>
     private async Task ReinviteRemainingAsync(Transfer transfer, CalleeLeg added, SipResponse answer, SipRequest? pendingAck)
     {
         CallLeg remaining = transfer.RemainingLeg;
         try
         {
-            for (int attempt = 1; ; attempt++)
+            if (await ReinviteAsync(remaining, answer.Body, CallLeg.BodyHeaders(answer)) is not { } response)
             {
-                if (IsEnded)
-                {
-                    return;
-                }
+                return;
+            }
 
-                ClientTransaction reinvite = remaining.SendRequest(SipMethod.Invite, answer.Body, CallLeg.BodyHeaders(answer));
-                SipResponse response = await reinvite.Completion;
-                if (response.IsSuccess)
-                {
-                    remaining.Dialog!.RefreshTarget(response);
-                    remaining.RememberPeerSession(response);
-                    await remaining.SendAckAsync(reinvite.Request.CSeq!.Number);
-                    if (pendingAck is not null)
-                    {
-                        // The new party made the offer in its 2xx: the remaining party's answer goes in our ACK.
-                        added.AddBody(pendingAck, response.Body, CallLeg.BodyHeaders(response));
-                        added.LastAck = pendingAck;
-                        await _environment.Layer.SendAckAsync(pendingAck, added.Peer);
-                    }
-
-                    return;
-                }
-
-                if (response.StatusCode == SipStatusCodes.RequestPending && attempt < ReinviteAttempts)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 2000)), _environment.Time);
-                    continue;
-                }
-
+            if (!response.IsSuccess)
+            {
                 CallLog.TransferReinviteRefused(_environment.Logger, Number, transfer.Id, response.StatusCode, response.ReasonPhrase);
                 await HangUpAsync($"the re-INVITE after the transfer was refused: {response.StatusCode} {response.ReasonPhrase}");
                 return;
+            }
+
+            if (pendingAck is not null)
+            {
+                // The new party made the offer in its 2xx: the remaining party's answer goes in our ACK.
+                added.AddBody(pendingAck, response.Body, CallLeg.BodyHeaders(response));
+                added.LastAck = pendingAck;
+                await _environment.Layer.SendAckAsync(pendingAck, added.Peer);
+                return;
+            }
+
+            if (response.Body.IsEmpty || SdpOrigin.SameApartFromOrigin(added.OfferedBody.Span, response.Body.Span))
+            {
+                return;
+            }
+
+            CallLog.TransferMediaChanged(_environment.Logger, Number, transfer.Id);
+            if (await ReinviteAsync(added, response.Body, CallLeg.BodyHeaders(response)) is { IsSuccess: false } refused)
+            {
+                CallLog.TransferReinviteRefused(_environment.Logger, Number, transfer.Id, refused.StatusCode, refused.ReasonPhrase);
+                if (refused.StatusCode is SipStatusCodes.RequestTimeout or SipStatusCodes.CallOrTransactionDoesNotExist)
+                {
+                    await HangUpAsync($"{refused.StatusCode} {refused.ReasonPhrase} to the re-INVITE after the transfer", added);
+                }
             }
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
@@ -256,6 +260,39 @@ internal sealed partial class Call
             {
                 remaining.OfferPending = added.OfferPending = false;
             }
+        }
+    }
+
+    /// <summary>
+    /// A re-INVITE on <paramref name="leg"/> with <paramref name="body"/> as the offer; a 2xx is ACKed and its SDP kept
+    /// as the peer's. A 491 is tried again after a random 0–2 s (RFC 3261 §14.1: we do not own the leg's Call-ID).
+    /// Returns the final response, or null when the call ended first.
+    /// </summary>
+    private async Task<SipResponse?> ReinviteAsync(CallLeg leg, ReadOnlyMemory<byte> body, IEnumerable<KeyValuePair<string, string>> headers)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            if (IsEnded)
+            {
+                return null;
+            }
+
+            ClientTransaction reinvite = leg.SendRequest(SipMethod.Invite, body, headers);
+            SipResponse response = await reinvite.Completion;
+            if (response.IsSuccess)
+            {
+                leg.Dialog!.RefreshTarget(response);
+                leg.RememberPeerSession(response);
+                await leg.SendAckAsync(reinvite.Request.CSeq!.Number);
+                return response;
+            }
+
+            if (response.StatusCode != SipStatusCodes.RequestPending || attempt >= ReinviteAttempts)
+            {
+                return response;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 2000)), _environment.Time);
         }
     }
 

@@ -60,6 +60,9 @@ internal static partial class CallLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Number}: the remaining party refused the re-INVITE after transfer {Transfer}: {Status} {Reason}")]
     public static partial void TransferReinviteRefused(ILogger logger, long number, string transfer, int status, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Number}: after transfer {Transfer} the remaining party answered with another session description; the new party is re-INVITEd with it")]
+    public static partial void TransferMediaChanged(ILogger logger, long number, string transfer);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIP refused from {Address}: {Action} for {Owner}: {Reason}")]
     public static partial void Refused(ILogger logger, string address, string action, string owner, string reason);
 

@@ -43,6 +43,9 @@ internal sealed class CalleeLeg : CallLeg
     /// <summary>Whether the INVITE carried an offer; if not, the 2xx carries one and our ACK the caller's answer.</summary>
     public bool OfferedInInvite => !_invite.Body.IsEmpty;
 
+    /// <summary>The offer the INVITE carried (under this leg's origin); empty for a late offer.</summary>
+    public ReadOnlyMemory<byte> OfferedBody => _invite.Body;
+
     public InviteClientTransaction? Transaction { get; private set; }
 
     public bool IsAbandoned => Volatile.Read(ref _abandoned) != 0;
@@ -141,6 +144,11 @@ internal sealed class CalleeLeg : CallLeg
         string? displayName = target.Options.FromDisplayName ?? offer.FromDisplayName;
         SipRequest invite = new(SipMethod.Invite, target.RequestUri!);
         invite.Headers.Add(SipHeaderNames.Via, Environment.Addresses.NewVia(Peer).ToString());
+        if (target.Route is { } route)
+        {
+            invite.Headers.Add(SipHeaderNames.Route, route);
+        }
+
         int hops = Math.Min(offer.MaxForwards, 71) - 1;
         invite.Headers.Add(SipHeaderNames.MaxForwards, hops.ToString(CultureInfo.InvariantCulture));
         NameAddress from = new(new SipUri(fromHost, FromUser), displayName);

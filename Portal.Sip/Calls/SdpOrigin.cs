@@ -98,6 +98,16 @@ public sealed class SdpOrigin
     public ReadOnlyMemory<byte> Apply(ReadOnlyMemory<byte> sdp) =>
         sdp.IsEmpty ? sdp : Encoding.UTF8.GetBytes(Apply(Encoding.UTF8.GetString(sdp.Span)));
 
+    /// <summary>
+    /// Whether two descriptions describe the same session apart from their origin lines (who sent them, and under
+    /// which version): the same media, ports, addresses and codecs, line by line, whatever the line endings.
+    /// </summary>
+    public static bool SameApartFromOrigin(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second) =>
+        WithoutOrigin(Encoding.UTF8.GetString(first)).SequenceEqual(WithoutOrigin(Encoding.UTF8.GetString(second)), StringComparer.Ordinal);
+
+    private static IEnumerable<string> WithoutOrigin(string sdp) =>
+        sdp.ReplaceLineEndings("\n").Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0 && !l.StartsWith("o=", StringComparison.Ordinal));
+
     /// <summary>Where the first line starting <c>o=</c> begins; -1 when there is none.</summary>
     private static int FindOriginLine(string sdp)
     {

@@ -9,6 +9,8 @@ namespace Portal.Sip.Registrar;
 /// came from (<c>transport:ip:port</c>), the path requests to the phone take, as Kamailio's nathelper
 /// <c>fix_nated_register</c> keeps it; <paramref name="UnreachableSince"/> is set when keep-alives to a phone
 /// behind NAT went unanswered, and the binding is no longer rung.
+/// <see cref="Path"/> is the REGISTER's Path header values (RFC 3327), comma-separated in their order, the route
+/// requests to this contact take; null without any.
 /// </summary>
 public sealed record SipBindingRecord(
     string ContactUri,
@@ -17,7 +19,8 @@ public sealed record SipBindingRecord(
     DateTime ExpiresAt,
     string CallId,
     int CSeq,
-    DateTime? UnreachableSince = null)
+    DateTime? UnreachableSince = null,
+    string? Path = null)
 {
     /// <summary>
     /// Whether the phone sits behind NAT: its Contact names another address or port than the one its REGISTER

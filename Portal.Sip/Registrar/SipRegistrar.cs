@@ -9,10 +9,14 @@ namespace Portal.Sip.Registrar;
 /// <summary>
 /// The registrar of RFC 3261 §10.3 for authenticated REGISTER requests: adds, refreshes and removes bindings,
 /// honours Expires (423 below the minimum), <c>*</c> removal and a per-account cap, and answers with the
-/// current contacts.
+/// current contacts. The Path of a REGISTER that came through proxies (RFC 3327 §5.3) is stored with its
+/// bindings, so that requests to them take that route, and is returned in the 200 when the phone supports it.
 /// </summary>
 public sealed class SipRegistrar(ISipBindingStore store, TimeProvider time, RegistrarOptions? options = null)
 {
+    /// <summary>The longest Path stored with a binding (it becomes Route headers of requests to the phone).</summary>
+    public const int MaxPathLength = 1024;
+
     private readonly RegistrarOptions options = options ?? new RegistrarOptions();
     private readonly ConcurrentDictionary<int, SemaphoreSlim> accountLocks = new();
 
@@ -115,6 +119,12 @@ public sealed class SipRegistrar(ISipBindingStore store, TimeProvider time, Regi
                 : new RegistrationOutcome([], current.Count > 0, null);
         }
 
+        var (path, badPath) = PathOf(request);
+        if (badPath is not null)
+        {
+            return Fail(badPath);
+        }
+
         var next = current.ToDictionary(b => b.ContactUri, StringComparer.Ordinal);
         foreach (var contact in contacts)
         {
@@ -139,7 +149,7 @@ public sealed class SipRegistrar(ISipBindingStore store, TimeProvider time, Regi
             }
 
             // The source address is the path to the phone, whatever its Contact says (nathelper's fix_nated_register).
-            var binding = new SipBindingRecord(uri, remote.ToString(), request.Headers.GetFirst(SipHeaderNames.UserAgent), now, callId, cseq);
+            var binding = new SipBindingRecord(uri, remote.ToString(), request.Headers.GetFirst(SipHeaderNames.UserAgent), now, callId, cseq, Path: path);
             var granted = Math.Min(expires, options.MaxExpires);
             if (options.NatMaxExpires > 0 && remote.Protocol == SipTransportProtocol.Udp && binding.IsBehindNat)
             {
@@ -158,9 +168,33 @@ public sealed class SipRegistrar(ISipBindingStore store, TimeProvider time, Regi
         return new RegistrationOutcome(next.Values.OrderBy(b => b.ContactUri, StringComparer.Ordinal).ToList(), true, null);
     }
 
+    /// <summary>
+    /// The REGISTER's Path (RFC 3327 §4): every value a SIP URI, at most <see cref="MaxPathLength"/> characters in
+    /// all; null when it has none. Anything else is refused with 400 and changes nothing.
+    /// </summary>
+    private static (string? Path, SipResponse? Error) PathOf(SipRequest request)
+    {
+        var values = request.Headers.GetValues(SipHeaderNames.Path);
+        if (values.Count == 0)
+        {
+            return (null, null);
+        }
+
+        var path = string.Join(", ", values);
+        return path.Length <= MaxPathLength && values.All(v => NameAddress.TryParse(v, out var hop) && hop.SipUri is not null)
+            ? (path, null)
+            : (null, request.CreateResponse(SipStatusCodes.BadRequest, "Bad Request - Path must be SIP URIs", SipTags.NewTag()));
+    }
+
     private static SipResponse Success(SipRequest request, IReadOnlyList<SipBindingRecord> bindings, DateTime now)
     {
         var ok = request.CreateResponse(SipStatusCodes.Ok, "OK", SipTags.NewTag());
+        // RFC 3327 §5.3: the Path stored goes back in the 200, when the phone said it supports Path.
+        if (PathOf(request).Path is { } path && request.Headers.GetValues(SipHeaderNames.Supported).Any(o => string.Equals(o, "path", StringComparison.OrdinalIgnoreCase)))
+        {
+            ok.Headers.Add(SipHeaderNames.Path, path);
+        }
+
         foreach (var binding in bindings)
         {
             var remaining = Math.Max(0, (int)Math.Ceiling((binding.ExpiresAt - now).TotalSeconds));

@@ -261,7 +261,7 @@ public sealed class TransferTests : IAsyncLifetime
     public async Task ABaresipPhoneAsTheCaller_IsTransferredToTheTarget_AndHangsUpThere()
     {
         await using var voiceApp = Sipp.StartUas("transfer-voice-app.xml", voiceAppPort);
-        await using var target = Sipp.StartUas("transfer-target.xml", targetPort, extra: ["-d", "200"]);
+        await using var target = Sipp.StartUas("transfer-target-told-phones-answer.xml", targetPort, extra: ["-d", "200"]);
         await using var phone = await Baresip.StartAsync("alice", "s3cret-pass", factory.SipPort);
         await phone.Process.WaitForOutputAsync("200 OK", TimeSpan.FromSeconds(20));
 

@@ -29,13 +29,14 @@ public sealed class Baresip : IAsyncDisposable
     /// port for UDP and TCP and the next port for TLS; ports are picked at run time, so another process can take one
     /// between the check and baresip's bind. A start that fails that way is retried on fresh ports.
     /// </summary>
+    /// <param name="outboundProxy">A host:port every request goes through first (baresip's <c>outbound</c>), or null.</param>
     public static async Task<Baresip> StartAsync(string user, string password, int servicePort, string transport = "udp",
-        int registerSeconds = 600)
+        int registerSeconds = 600, string? outboundProxy = null)
     {
         const int attempts = 5;
         for (var attempt = 1; ; attempt++)
         {
-            var phone = Start(user, password, servicePort, transport, registerSeconds);
+            var phone = Start(user, password, servicePort, transport, registerSeconds, outboundProxy);
             try
             {
                 await phone.Process.WaitForOutputAsync("baresip is ready.", TimeSpan.FromSeconds(20));
@@ -53,7 +54,7 @@ public sealed class Baresip : IAsyncDisposable
         }
     }
 
-    private static Baresip Start(string user, string password, int servicePort, string transport, int registerSeconds)
+    private static Baresip Start(string user, string password, int servicePort, string transport, int registerSeconds, string? outboundProxy)
     {
         var directory = Directory.CreateTempSubdirectory("baresip-").FullName;
         var sipPort = PeerProcess.FreePort(extraTcpPorts: 1);
@@ -89,7 +90,8 @@ public sealed class Baresip : IAsyncDisposable
             $"ctrl_tcp_listen 127.0.0.1:{controlPort.ToString(invariant)}",
             "") );
         File.WriteAllText(Path.Combine(directory, "accounts"),
-            $"<sip:{user}@127.0.0.1:{servicePort.ToString(invariant)};transport={transport}>;auth_pass={password};regint={registerSeconds.ToString(invariant)};answermode=auto\n");
+            $"<sip:{user}@127.0.0.1:{servicePort.ToString(invariant)};transport={transport}>;auth_pass={password};regint={registerSeconds.ToString(invariant)};answermode=auto" +
+            (outboundProxy is null ? "" : $";outbound=\"sip:{outboundProxy};transport={transport}\"") + "\n");
         var process = PeerProcess.Start("baresip", ["-f", directory, "-v"], directory);
         return new Baresip(directory, process, sipPort, controlPort);
     }

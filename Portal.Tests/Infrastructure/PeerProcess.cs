@@ -40,7 +40,8 @@ public sealed class PeerProcess : IAsyncDisposable
     /// Starts the peer. <paramref name="judge"/>, when given, looks at what the peer left behind once it exited with 0
     /// (its logs) and returns a problem that makes the run a failure, or null.
     /// </summary>
-    public static PeerProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, Func<string?>? judge = null)
+    public static PeerProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, Func<string?>? judge = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -53,6 +54,11 @@ public sealed class PeerProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -154,6 +160,13 @@ public sealed class PeerProcess : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>Writes a line to the peer's standard input (a command for linphonec, say).</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await process.StandardInput.WriteLineAsync(line);
+        await process.StandardInput.FlushAsync();
     }
 
     public void Kill()

@@ -46,9 +46,10 @@ public static partial class Sipp
     /// A sipp callee (UAS) listening on <paramref name="port"/> of 127.0.0.1; it exits after <paramref name="calls"/>
     /// calls, with exit code 0 when every call went as its scenario says.
     /// </summary>
-    public static PeerProcess StartUas(string scenario, int port, int calls = 1, params string[] extra) =>
+    /// <remarks><paramref name="transport"/> is sipp's: <c>u1</c> (UDP) or <c>t1</c> (TCP, listening on the same port).</remarks>
+    public static PeerProcess StartUas(string scenario, int port, int calls = 1, string transport = "u1", params string[] extra) =>
         Start([
-            "-sf", Scenario(scenario), "-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1",
+            "-sf", Scenario(scenario), "-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", transport,
             "-m", calls.ToString(CultureInfo.InvariantCulture), "-timeout", "80s", "-timeout_error", "-buff_size", "4194304", .. extra,
         ]);
 

@@ -17,7 +17,7 @@ public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.SipBindings.AsNoTracking()
             .Where(b => b.SipAccountId == accountId)
-            .Select(b => new SipBindingRecord(b.ContactUri, b.ReceivedFrom, b.UserAgent, b.ExpiresAt, b.CallId, b.CSeq, b.UnreachableSince))
+            .Select(b => new SipBindingRecord(b.ContactUri, b.ReceivedFrom, b.UserAgent, b.ExpiresAt, b.CallId, b.CSeq, b.UnreachableSince, b.Path))
             .ToListAsync(cancellationToken);
     }
 
@@ -26,7 +26,7 @@ public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.SipBindings.AsNoTracking()
             .Where(b => b.ExpiresAt > now)
-            .Select(b => new { b.SipAccountId, Binding = new SipBindingRecord(b.ContactUri, b.ReceivedFrom, b.UserAgent, b.ExpiresAt, b.CallId, b.CSeq, b.UnreachableSince) })
+            .Select(b => new { b.SipAccountId, Binding = new SipBindingRecord(b.ContactUri, b.ReceivedFrom, b.UserAgent, b.ExpiresAt, b.CallId, b.CSeq, b.UnreachableSince, b.Path) })
             .ToListAsync(cancellationToken);
         return [.. rows.Select(r => (r.SipAccountId, r.Binding))];
     }
@@ -75,6 +75,7 @@ public sealed class EfSipBindingStore(IDbContextFactory<PortalDbContext> dbFacto
             row.CallId = record.CallId;
             row.CSeq = record.CSeq;
             row.UnreachableSince = record.UnreachableSince;
+            row.Path = record.Path;
         }
     }
 

@@ -100,8 +100,11 @@ internal sealed class DialTargetResolver(CallEnvironment environment, IProviderD
             if (binding.ExpiresAt > now && binding.UnreachableSince is null && SipUri.TryParse(binding.ContactUri, out SipUri? contact)
                 && SipEndPoint.TryParse(binding.ReceivedFrom, out SipEndPoint flow))
             {
-                // The INVITE goes to the flow the REGISTER came on, so phones behind NAT are reached (RFC 5626 §5.3).
-                targets.Add(new DialTarget(contact, to, flow, leg.Options, $"{account.Username} at {binding.ContactUri}", LocalAccount: account));
+                // The INVITE goes to the flow the REGISTER came on, so phones behind NAT are reached (RFC 5626 §5.3);
+                // a registration that came through proxies also gets their Path as its Route (RFC 3327 §5.3): the
+                // first hop is the proxy that flow leads to.
+                targets.Add(new DialTarget(contact, to, flow, leg.Options, $"{account.Username} at {binding.ContactUri}", LocalAccount: account,
+                    Route: binding.Path));
             }
         }
 

@@ -87,4 +87,11 @@ public sealed class SdpOriginTests
         var bytes = origin.Apply(System.Text.Encoding.UTF8.GetBytes(Offer));
         Assert.Contains("o=- 5000 5000 IN IP4 192.0.2.1", System.Text.Encoding.UTF8.GetString(bytes.Span));
     }
+
+    [Theory]
+    [InlineData("v=0\r\no=alice 1 2 IN IP4 192.0.2.1\r\ns=-\r\nm=audio 7000 RTP/AVP 0\r\n", "v=0\no=- 9 9 IN IP4 192.0.2.9\ns=-\nm=audio 7000 RTP/AVP 0\n", true)]
+    [InlineData("v=0\r\no=alice 1 2 IN IP4 192.0.2.1\r\nm=audio 7000 RTP/AVP 0 8\r\n", "v=0\r\no=alice 1 3 IN IP4 192.0.2.1\r\nm=audio 7300 RTP/AVP 8\r\n", false)]
+    [InlineData("v=0\r\nm=audio 7000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n", "v=0\r\nm=audio 7000 RTP/AVP 0\r\n", false)]
+    public void SameApartFromOrigin_IgnoresOnlyTheOriginAndLineEndings(string first, string second, bool same) =>
+        Assert.Equal(same, SdpOrigin.SameApartFromOrigin(System.Text.Encoding.UTF8.GetBytes(first), System.Text.Encoding.UTF8.GetBytes(second)));
 }
