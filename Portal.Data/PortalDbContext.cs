@@ -23,6 +23,17 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        if (Database.IsNpgsql())
+        {
+            // Every time is UTC, written as a plain date and time as SQLite keeps it: "timestamp with time zone" would
+            // refuse the unspecified-kind DateTime a date filter or a row read back carries, and mean the same instant.
+            configurationBuilder.Properties<DateTime>().HaveColumnType("timestamp without time zone");
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

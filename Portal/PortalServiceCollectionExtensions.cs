@@ -19,8 +19,6 @@ namespace Portal;
 
 public static class PortalServiceCollectionExtensions
 {
-    public const string DefaultConnectionString = "Data Source=App_Data/portal.db";
-
     /// <summary>Everything the web app and the admin commands share: data, identity, portal services.</summary>
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
@@ -31,8 +29,9 @@ public static class PortalServiceCollectionExtensions
         // Every save tells the SIP directory which owners changed (DESIGN §10), whether or not SIP runs here.
         services.AddSingleton<SipDirectoryChanges>();
         services.AddSingleton<SipDirectoryInterceptor>();
-        services.AddPortalData(configuration.GetConnectionString("Portal") ?? DefaultConnectionString,
-            builder.Environment.ContentRootPath, provider => [provider.GetRequiredService<SipDirectoryInterceptor>()]);
+        var database = DatabaseSettings.Read(configuration);
+        services.AddSingleton(database);
+        services.AddPortalData(database.Provider, database.ConnectionString, builder.Environment.ContentRootPath, provider => [provider.GetRequiredService<SipDirectoryInterceptor>()]);
         services.AddOptions<SipOptions>().Bind(configuration.GetSection(SipOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SipOptions>, SipOptionsValidation>();
         // One evaluator for calls and the Test panel, so both count against one owner's limit (DESIGN §10).
