@@ -28,9 +28,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         base.ConfigureConventions(configurationBuilder);
         if (Database.IsNpgsql())
         {
-            // Every time is UTC, written as a plain date and time as SQLite keeps it: "timestamp with time zone" would
-            // refuse the unspecified-kind DateTime a date filter or a row read back carries, and mean the same instant.
-            configurationBuilder.Properties<DateTime>().HaveColumnType("timestamp without time zone");
+            configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         }
     }
 

@@ -33,11 +33,11 @@ namespace Portal.Data.Postgres.Migrations
                     Id = table.Column<string>(type: "text", nullable: false),
                     IsSuspended = table.Column<bool>(type: "boolean", nullable: false),
                     SuspendedReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    SuspendedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: true),
+                    SuspendedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     MaxConcurrentCalls = table.Column<int>(type: "integer", nullable: true),
                     MaxCallsPerHour = table.Column<int>(type: "integer", nullable: true),
                     MaxCallsPerDay = table.Column<int>(type: "integer", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -70,7 +70,7 @@ namespace Portal.Data.Postgres.Migrations
                     Detail = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
                     SourceIp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     OwnerId = table.Column<string>(type: "text", nullable: true),
-                    At = table.Column<DateTime>(type: "timestamp without time zone", nullable: false)
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -193,9 +193,9 @@ namespace Portal.Data.Postgres.Migrations
                     Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     Prefix = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     SecretHash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
-                    LastUsedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: true),
-                    RevokedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: true)
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LastUsedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    RevokedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -221,9 +221,9 @@ namespace Portal.Data.Postgres.Migrations
                     From = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
                     To = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
                     DialplanName = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    StartedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
-                    AnsweredAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: true),
-                    EndedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: true),
+                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    AnsweredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    EndedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     HangupReason = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     TransferredTo = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -251,7 +251,7 @@ namespace Portal.Data.Postgres.Migrations
                     Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     Source = table.Column<string>(type: "character varying(65536)", maxLength: 65536, nullable: false),
                     Version = table.Column<int>(type: "integer", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: false)
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -280,7 +280,7 @@ namespace Portal.Data.Postgres.Migrations
                     IsDisabled = table.Column<bool>(type: "boolean", nullable: false),
                     IsIncomingOnly = table.Column<bool>(type: "boolean", nullable: false),
                     CallersMayTransfer = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: false)
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -310,8 +310,8 @@ namespace Portal.Data.Postgres.Migrations
                     RegisterExpirySeconds = table.Column<int>(type: "integer", nullable: false),
                     RegistrationState = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
                     RegistrationError = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
-                    RegisteredUntil = table.Column<DateTime>(type: "timestamp without time zone", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: false)
+                    RegisteredUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -333,7 +333,7 @@ namespace Portal.Data.Postgres.Migrations
                     DialplanId = table.Column<int>(type: "integer", nullable: false),
                     Version = table.Column<int>(type: "integer", nullable: false),
                     Source = table.Column<string>(type: "character varying(65536)", maxLength: 65536, nullable: false),
-                    SavedAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    SavedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     SavedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
@@ -357,7 +357,7 @@ namespace Portal.Data.Postgres.Migrations
                     ContactUri = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
                     ReceivedFrom = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
                     UserAgent = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    ExpiresAt = table.Column<DateTime>(type: "timestamp without time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     CallId = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
                     CSeq = table.Column<int>(type: "integer", nullable: false)
                 },

@@ -12,7 +12,7 @@ using Portal.Data;
 namespace Portal.Data.Postgres.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261203133628_Initial")]
+    [Migration("20261203135857_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -176,7 +176,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("character varying(64)");
 
                     b.Property<DateTime>("At")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Detail")
                         .HasMaxLength(1024)
@@ -212,10 +212,10 @@ namespace Portal.Data.Postgres.Migrations
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("LastUsedAt")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -232,7 +232,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("character varying(16)");
 
                     b.Property<DateTime?>("RevokedAt")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("SecretHash")
                         .IsRequired()
@@ -259,7 +259,7 @@ namespace Portal.Data.Postgres.Migrations
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<DateTime?>("AnsweredAt")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("CalleeCallId")
                         .HasMaxLength(256)
@@ -283,7 +283,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.Property<DateTime?>("EndedAt")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("From")
                         .IsRequired()
@@ -299,7 +299,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<DateTime>("StartedAt")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -352,7 +352,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("character varying(65536)");
 
                     b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Version")
                         .HasColumnType("integer");
@@ -377,7 +377,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.Property<DateTime>("SavedAt")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("SavedBy")
                         .HasMaxLength(64)
@@ -412,7 +412,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Email")
                         .HasMaxLength(256)
@@ -460,7 +460,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<DateTime?>("SuspendedAt")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("SuspendedReason")
                         .HasMaxLength(500)
@@ -497,7 +497,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("boolean");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Ha1Md5")
                         .IsRequired()
@@ -571,7 +571,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("character varying(1024)");
 
                     b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ReceivedFrom")
                         .IsRequired()
@@ -608,7 +608,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("character varying(128)");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("FromHost")
                         .HasMaxLength(255)
@@ -638,7 +638,7 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.Property<DateTime?>("RegisteredUntil")
-                        .HasColumnType("timestamp without time zone");
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("RegistrationError")
                         .HasMaxLength(255)
