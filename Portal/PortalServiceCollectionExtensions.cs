@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Portal.Api;
+using Portal.Cluster;
 using Portal.Components.Account;
 using Portal.Data;
 using Portal.Data.Entities;
@@ -41,7 +42,7 @@ public static class PortalServiceCollectionExtensions
         // Keys outlive restarts, so sign-in cookies stay valid and protected provider passwords stay readable.
         var keysPath = Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath,
             configuration["Portal:DataProtectionKeysPath"] ?? "App_Data/keys"));
-        services.AddDataProtection().SetApplicationName("Portal").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        services.AddPortalCluster(configuration, services.AddDataProtection().SetApplicationName("Portal"), keysPath);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
