@@ -24,28 +24,37 @@ public sealed class PortalTestHost : IAsyncDisposable
     public static async Task<PortalTestHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
         var database = TestDatabase.CreatePrivate();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(database.Settings);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        try
         {
-            ["Portal:Admin:Email"] = "admin@example.test",
-            ["Portal:Admin:Password"] = "admin-password-1",
-            ["Sip:Domains"] = "sip.example.test",
-        });
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-        }
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+            builder.Logging.ClearProviders();
+            builder.Configuration.AddInMemoryCollection(database.Settings);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Portal:Admin:Email"] = "admin@example.test",
+                ["Portal:Admin:Password"] = "admin-password-1",
+                ["Sip:Domains"] = "sip.example.test",
+            });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
 
-        builder.AddPortal();
-        var app = builder.Build();
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<PortalDatabaseInitializer>().InitializeAsync();
-        }
+            builder.AddPortal();
+            var app = builder.Build();
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<PortalDatabaseInitializer>().InitializeAsync();
+            }
 
-        return new PortalTestHost(database, app);
+            return new PortalTestHost(database, app);
+        }
+        catch
+        {
+            // A host that fails to start (a test of a bad setting) still gives its database back.
+            await database.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Creates a portal user through the same service sign-up uses and returns them as a caller.</summary>
