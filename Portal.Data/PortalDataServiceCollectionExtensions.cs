@@ -9,26 +9,41 @@ namespace Portal.Data;
 public static class PortalDataServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="PortalDbContext"/> as a factory (for components and services) and as a scoped
-    /// context (for ASP.NET Core Identity's stores), on SQLite.
+    /// The assembly that holds the PostgreSQL migrations. EF Core keeps one migration history per assembly, so each
+    /// provider has its own (the SQLite ones stay in Portal.Data, where existing databases expect them).
     /// </summary>
-    /// <param name="connectionString">A SQLite connection string; a relative file is resolved against <paramref name="baseDirectory"/>.</param>
+    public const string PostgresMigrationsAssembly = "Portal.Data.Postgres";
+
+    /// <summary>
+    /// Registers <see cref="PortalDbContext"/> as a factory (for components and services) and as a scoped
+    /// context (for ASP.NET Core Identity's stores), on the given provider.
+    /// </summary>
+    /// <param name="connectionString">For SQLite a relative file is resolved against <paramref name="baseDirectory"/>.</param>
     /// <param name="interceptors">Interceptors every context gets, e.g. the one that keeps the SIP directory in step.</param>
-    public static IServiceCollection AddPortalData(this IServiceCollection services, string connectionString, string baseDirectory,
-        Func<IServiceProvider, IEnumerable<IInterceptor>>? interceptors = null)
+    public static IServiceCollection AddPortalData(this IServiceCollection services, DatabaseProvider provider, string connectionString,
+        string baseDirectory, Func<IServiceProvider, IEnumerable<IInterceptor>>? interceptors = null)
     {
-        var resolved = ResolveSqliteConnectionString(connectionString, baseDirectory);
-        services.AddDbContextFactory<PortalDbContext>((provider, options) =>
+        var resolved = provider == DatabaseProvider.Sqlite ? ResolveSqliteConnectionString(connectionString, baseDirectory) : connectionString;
+        services.AddDbContextFactory<PortalDbContext>((serviceProvider, options) =>
         {
-            options.UseSqlite(resolved);
+            options.UsePortalDatabase(provider, resolved);
             if (interceptors is not null)
             {
-                options.AddInterceptors(interceptors(provider));
+                options.AddInterceptors(interceptors(serviceProvider));
             }
         });
         services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
         return services;
     }
+
+    /// <summary>Points <paramref name="options"/> at the database, with the migrations written for its provider.</summary>
+    public static DbContextOptionsBuilder UsePortalDatabase(this DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString) =>
+        provider switch
+        {
+            DatabaseProvider.Sqlite => options.UseSqlite(connectionString),
+            DatabaseProvider.Postgres => options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
+        };
 
     /// <summary>Makes a relative SQLite file absolute and creates its folder, so a fresh checkout just runs.</summary>
     public static string ResolveSqliteConnectionString(string connectionString, string baseDirectory)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Portal.Api;
+using Portal.Cluster;
 using Portal.Components.Account;
 using Portal.Data;
 using Portal.Data.Entities;
@@ -20,8 +21,6 @@ namespace Portal;
 
 public static class PortalServiceCollectionExtensions
 {
-    public const string DefaultConnectionString = "Data Source=App_Data/portal.db";
-
     /// <summary>Everything the web app and the admin commands share: data, identity, portal services.</summary>
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
@@ -32,8 +31,9 @@ public static class PortalServiceCollectionExtensions
         // Every save tells the SIP directory which owners changed (DESIGN §10), whether or not SIP runs here.
         services.AddSingleton<SipDirectoryChanges>();
         services.AddSingleton<SipDirectoryInterceptor>();
-        services.AddPortalData(configuration.GetConnectionString("Portal") ?? DefaultConnectionString,
-            builder.Environment.ContentRootPath, provider => [provider.GetRequiredService<SipDirectoryInterceptor>()]);
+        var database = DatabaseSettings.Read(configuration);
+        services.AddSingleton(database);
+        services.AddPortalData(database.Provider, database.ConnectionString, builder.Environment.ContentRootPath, provider => [provider.GetRequiredService<SipDirectoryInterceptor>()]);
         services.AddOptions<SipOptions>().Bind(configuration.GetSection(SipOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SipOptions>, SipOptionsValidation>();
         // One evaluator for calls and the Test panel, so both count against one owner's limit (DESIGN §10).
@@ -43,7 +43,7 @@ public static class PortalServiceCollectionExtensions
         // Keys outlive restarts, so sign-in cookies stay valid and protected provider passwords stay readable.
         var keysPath = Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath,
             configuration["Portal:DataProtectionKeysPath"] ?? "App_Data/keys"));
-        services.AddDataProtection().SetApplicationName("Portal").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        services.AddPortalCluster(configuration, services.AddDataProtection().SetApplicationName("Portal"), keysPath);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

@@ -6,10 +6,10 @@ cd "$(dirname "$0")/.."
 
 # Real peers the end-to-end tests drive (DESIGN §9), and Ruby to run the portal's Tropo Ruby snippet against the
 # service, aiosmtpd as the mail server the account-mail tests read, SIPVicious to attack the service with, tshark
-# to read back the pcap a call's SIP ladder exports, and Kamailio (a proxy in front of the phones or the service)
-# and Linphone (linphonec, a phone run headless).
-# Installed only when missing, and only as root.
-packages=(chromium sip-tester baresip-core sipsak ruby python3-aiosmtpd sipvicious tshark kamailio linphone-cli)
+# to read back the pcap a call's SIP ladder exports, Kamailio (a proxy in front of the phones or the service),
+# Linphone (linphonec, a phone run headless), and the PostgreSQL and Redis servers of the several-machines tests
+# (DESIGN §11). Installed only when missing, and only as root.
+packages=(chromium sip-tester baresip-core sipsak ruby python3-aiosmtpd sipvicious tshark kamailio linphone-cli postgresql redis-server)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -31,9 +31,22 @@ mkdir -p "$results"
 
 dotnet build Portal.sln -c Release -nologo -v quiet
 
+# A throwaway PostgreSQL cluster and Redis server on free ports, gone when the script ends however it ends.
+source scripts/test-services.sh
+trap stop_test_services EXIT
+start_postgres
+start_redis
+
 status=0
 dotnet test Portal.sln -c Release --no-build -nologo \
   --logger "trx;LogFileName=results.trx" --results-directory "$results" || status=$?
+
+# The data layer and everything behind the web app once more on PostgreSQL (README, Several machines): each test
+# host gets a database of its own on the throwaway cluster. The SIP stack and the end-to-end calls do not touch the
+# database provider, so they run once.
+PORTAL_TEST_DATABASE=postgres dotnet test Portal.Tests -c Release --no-build -nologo \
+  --filter "FullyQualifiedName~Portal.Tests.Data.|FullyQualifiedName~Portal.Tests.Web." \
+  --logger "trx;LogFileName=postgres.trx" --results-directory "$results" || status=$?
 
 passed=0 failed=0 skipped=0
 for trx in "$results"/*.trx; do

@@ -21,8 +21,10 @@ public sealed class PortalDbContextTests : IAsyncLifetime
     {
         // Fails when an entity or configuration changed without `dotnet ef migrations add`.
         await using var db = NewContext();
-        Assert.False(db.Database.HasPendingModelChanges(),
-            "The model has changes no migration covers: run dotnet ef migrations add <Name> --project Portal.Data --startup-project Portal");
+        var command = TestDatabase.IsPostgres
+            ? "dotnet ef migrations add <Name> --project Portal.Data.Postgres --startup-project Portal.Data.Postgres"
+            : "dotnet ef migrations add <Name> --project Portal.Data --startup-project Portal";
+        Assert.False(db.Database.HasPendingModelChanges(), $"The model has changes no migration covers: run {command} (README, Database)");
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
 

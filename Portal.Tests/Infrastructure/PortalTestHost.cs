@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Services;
@@ -6,17 +5,17 @@ using Portal.Services;
 namespace Portal.Tests.Infrastructure;
 
 /// <summary>
-/// The portal's real service graph (AddPortal) on a private in-memory SQLite database, migrated and
-/// bootstrapped exactly as at start-up, without a web server.
+/// The portal's real service graph (AddPortal) on a private database (in-memory SQLite, or PostgreSQL: see
+/// <see cref="TestDatabase"/>), migrated and bootstrapped exactly as at start-up, without a web server.
 /// </summary>
 public sealed class PortalTestHost : IAsyncDisposable
 {
-    private readonly SqliteConnection keepAlive;
+    private readonly TestDatabase database;
     private readonly WebApplication app;
 
-    private PortalTestHost(SqliteConnection keepAlive, WebApplication app)
+    private PortalTestHost(TestDatabase database, WebApplication app)
     {
-        this.keepAlive = keepAlive;
+        this.database = database;
         this.app = app;
     }
 
@@ -24,33 +23,38 @@ public sealed class PortalTestHost : IAsyncDisposable
 
     public static async Task<PortalTestHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
-        var connectionString = $"Data Source=file:portal-test-{Guid.NewGuid():N}?mode=memory&cache=shared";
-        // The in-memory database lives as long as one connection to it is open.
-        var keepAlive = new SqliteConnection(connectionString);
-        await keepAlive.OpenAsync();
+        var database = TestDatabase.CreatePrivate();
+        try
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+            builder.Logging.ClearProviders();
+            builder.Configuration.AddInMemoryCollection(database.Settings);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Portal:Admin:Email"] = "admin@example.test",
+                ["Portal:Admin:Password"] = "admin-password-1",
+                ["Sip:Domains"] = "sip.example.test",
+            });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Portal"] = connectionString,
-            ["Portal:Admin:Email"] = "admin@example.test",
-            ["Portal:Admin:Password"] = "admin-password-1",
-            ["Sip:Domains"] = "sip.example.test",
-        });
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
+            builder.AddPortal();
+            var app = builder.Build();
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<PortalDatabaseInitializer>().InitializeAsync();
+            }
+
+            return new PortalTestHost(database, app);
         }
-
-        builder.AddPortal();
-        var app = builder.Build();
-        await using (var scope = app.Services.CreateAsyncScope())
+        catch
         {
-            await scope.ServiceProvider.GetRequiredService<PortalDatabaseInitializer>().InitializeAsync();
+            // A host that fails to start (a test of a bad setting) still gives its database back.
+            await database.DisposeAsync();
+            throw;
         }
-
-        return new PortalTestHost(keepAlive, app);
     }
 
     /// <summary>Creates a portal user through the same service sign-up uses and returns them as a caller.</summary>
@@ -67,6 +71,6 @@ public sealed class PortalTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await app.DisposeAsync();
-        await keepAlive.DisposeAsync();
+        await database.DisposeAsync();
     }
 }

@@ -12,7 +12,8 @@ using Portal.SipIntegration;
 namespace Portal.Tests.Infrastructure;
 
 /// <summary>
-/// The real app (Program) on a fresh SQLite file of its own. With <see cref="StartKestrel"/> it listens on an
+/// The real app (Program) on a fresh database of its own: a SQLite file in its data folder, or a PostgreSQL database
+/// (see <see cref="TestDatabase"/>). With <see cref="StartKestrel"/> it listens on an
 /// ephemeral 127.0.0.1 port so a real browser can reach it.
 /// </summary>
 public sealed class PortalWebFactory : WebApplicationFactory<Program>
@@ -23,6 +24,7 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>
     private readonly bool keepDirectory;
     private readonly Dictionary<string, string> settings = [];
     private readonly List<ILoggerProvider> loggerProviders = [];
+    private TestDatabase? database;
 
     /// <param name="directory">An existing data folder to start on (a restart); by default a new one.</param>
     public PortalWebFactory(string? directory = null, bool keepDirectory = false)
@@ -67,6 +69,7 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>
     public async Task<CreatedCallManagerKey> CreateCallManagerKeyAsync(PortalCaller caller, string name = "voice app") =>
         await Services.GetRequiredService<CallManagerKeyService>().CreateAsync(caller, name);
 
+    /// <summary>The SQLite file (tests of the file itself are SQLite-only).</summary>
     public string DatabasePath => Path.Combine(directory, "portal.db");
 
     /// <summary>
@@ -107,7 +110,12 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>
     {
         Directory.CreateDirectory(directory);
         builder.UseEnvironment("Development");
-        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={DatabasePath}");
+        database ??= TestDatabase.ForDirectory(directory, keepDirectory);
+        foreach (var (key, value) in database.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Portal:DataProtectionKeysPath", Path.Combine(directory, "keys"));
         builder.UseSetting("Portal:Admin:Email", "admin@example.test");
         builder.UseSetting("Portal:Admin:Password", AdminPassword);
@@ -128,6 +136,11 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
+
         if (keepDirectory)
         {
             return;

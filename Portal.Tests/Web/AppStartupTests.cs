@@ -16,7 +16,7 @@ public sealed class AppStartupTests
         await using var factory = new PortalWebFactory();
         using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-        Assert.True(File.Exists(factory.DatabasePath));
+        Assert.True(TestDatabase.IsPostgres || File.Exists(factory.DatabasePath));
         await using var scope = factory.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var admin = await users.FindByNameAsync(PortalDatabaseInitializer.BootstrapAdminUserName);
@@ -64,5 +64,27 @@ public sealed class AppStartupTests
 
         Assert.NotNull(error);
         Assert.Contains("Sip:DirectDial:DeniedNetworks entry '10.0.0.0/33' is not a network", error.ToString());
+    }
+
+    [Fact]
+    public async Task UnknownDatabaseProvider_StopsTheStartSayingWhatToSet()
+    {
+        await using var factory = new PortalWebFactory().With("Database:Provider", "Oracle");
+
+        var error = Record.Exception(() => factory.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains("Database:Provider is 'Oracle'; set it to Sqlite or Postgres", error.ToString());
+    }
+
+    [Fact]
+    public async Task BadClusterNodeId_StopsTheStartNamingTheKey()
+    {
+        await using var factory = new PortalWebFactory().With("Cluster:NodeId", "node one/../x");
+
+        var error = Record.Exception(() => factory.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains("Cluster:NodeId 'node one/../x' must be", error.ToString());
     }
 }

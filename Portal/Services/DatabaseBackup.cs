@@ -130,7 +130,7 @@ public sealed class DatabaseBackup(IDbContextFactory<PortalDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!db.Database.IsSqlite())
         {
-            throw new PortalValidationException("", "db backup works on SQLite databases only; use the database's own tools (pg_dump for PostgreSQL).");
+            throw new PortalValidationException("", "db backup and db restore work on SQLite databases only; for PostgreSQL use its own tools (pg_dump and pg_restore).");
         }
 
         // SQLite itself says where the main database lives: an empty file name is an in-memory database, however

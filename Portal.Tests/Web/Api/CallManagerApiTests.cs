@@ -297,7 +297,7 @@ public sealed class CallManagerApiTests : IAsyncLifetime
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             // The key table gone: every key check fails inside the service.
-            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ExecuteSqlRawAsync("DROP TABLE CallManagerKeys");
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.ExecuteSqlRawAsync("DROP TABLE \"CallManagerKeys\"");
         }
 
         var response = await client.GetAsync($"/callmanager/blindtransfer?user=alice&callid=x&destination=5551234&key={Uri.EscapeDataString(aliceKey.Key)}");

@@ -176,7 +176,7 @@ public sealed class AdminCommandsTests : IAsyncLifetime
         Assert.Contains("--email", result.Err);
     }
 
-    [Fact]
+    [SqliteOnlyFact]
     public async Task PortalBinary_UserAddWithConnectionStringOverride_CreatesTheDatabaseAndUser()
     {
         var db = Path.Combine(Path.GetTempPath(), $"portal-cli-{Guid.NewGuid():N}.db");

@@ -29,7 +29,7 @@ public sealed class DatabaseBackupTests : IAsyncDisposable
         return (exit, output.ToString(), error.ToString());
     }
 
-    [Fact]
+    [SqliteOnlyFact]
     public async Task DbBackup_WhileRowsAreWritten_KeepsEveryRowCommittedBeforeItStarted()
     {
         await using var host = await FileHostAsync();
@@ -82,7 +82,7 @@ public sealed class DatabaseBackupTests : IAsyncDisposable
         Assert.Equal(1L, (long)(await users.ExecuteScalarAsync())!);
     }
 
-    [Fact]
+    [SqliteOnlyFact]
     public async Task DbRestore_RefusedWhileTheDatabaseIsOpen_ThenBringsBackTheBackedUpRows()
     {
         await using var host = await FileHostAsync();
@@ -112,7 +112,7 @@ public sealed class DatabaseBackupTests : IAsyncDisposable
         Assert.DoesNotContain("after the backup", targets);
     }
 
-    [Fact]
+    [SqliteOnlyFact]
     public async Task DbRestore_NotABackup_RefusesAndChangesNothing()
     {
         await using var host = await FileHostAsync();
@@ -127,7 +127,7 @@ public sealed class DatabaseBackupTests : IAsyncDisposable
         Assert.Contains("admin", db.Users.Select(u => u.UserName).ToList());
     }
 
-    [Fact]
+    [SqliteOnlyFact]
     public async Task DbBackup_TargetExists_RefusesUnlessForce()
     {
         await using var host = await FileHostAsync();
@@ -144,7 +144,7 @@ public sealed class DatabaseBackupTests : IAsyncDisposable
         Assert.NotEqual("precious", await File.ReadAllTextAsync(target));
     }
 
-    [Fact]
+    [SqliteOnlyFact]
     public async Task DbBackup_InMemoryDatabase_RefusesWithAClearMessage()
     {
         var memory = $"Data Source=backup-test-{Guid.NewGuid():N};Mode=Memory;Cache=Shared";
@@ -159,5 +159,23 @@ public sealed class DatabaseBackupTests : IAsyncDisposable
         Assert.Equal(AdminCommands.ExitInvalid, result.Exit);
         Assert.Contains("in memory", result.Err);
         Assert.False(File.Exists(target));
+    }
+
+    [PostgresOnlyFact]
+    public async Task DbBackupAndRestore_OnPostgres_NamePgDumpAndWriteNothing()
+    {
+        await using var host = await PortalTestHost.StartAsync();
+        var target = Path.Combine(folder, "backup.db");
+        File.WriteAllText(Path.Combine(folder, "old.db"), "an old backup");
+
+        var backup = await RunAsync(host, "db", "backup", target);
+        var restore = await RunAsync(host, "db", "restore", Path.Combine(folder, "old.db"));
+
+        Assert.Equal(AdminCommands.ExitInvalid, backup.Exit);
+        Assert.Contains("pg_dump", backup.Err);
+        Assert.False(File.Exists(target));
+        Assert.Equal(AdminCommands.ExitInvalid, restore.Exit);
+        Assert.Contains("pg_restore", restore.Err);
+        Assert.NotNull(await host.Get<Microsoft.AspNetCore.Identity.UserManager<Portal.Data.Entities.PortalUser>>().FindByNameAsync("admin"));
     }
 }

@@ -41,7 +41,7 @@ public sealed class HealthEndpointsTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
     }
 
-    [Fact]
+    [SqliteOnlyFact]
     public async Task Readyz_DatabaseFileDamaged_Is503NotReady()
     {
         await using var factory = new PortalWebFactory();

@@ -37,7 +37,7 @@ public sealed class SipDirectoryTests : IAsyncLifetime
     public async Task Loaded_LookupsComeFromMemory_NotTheDatabase()
     {
         // Rows removed behind the directory's back (no save it hears of) are still answered from memory.
-        await ExecuteSqlAsync("DELETE FROM SipAccounts; DELETE FROM Dialplans;");
+        await ExecuteSqlAsync("DELETE FROM \"SipAccounts\"; DELETE FROM \"Dialplans\";");
 
         Assert.Equal("alice", (await directory.FindAsync("alice"))?.Username);
         Assert.Null(await directory.FindAsync("mallory"));
@@ -105,7 +105,7 @@ public sealed class SipDirectoryTests : IAsyncLifetime
 
         await host.Get<DialplanService>().SetAsync(alice, "default", "when /^3$/ then sys.Dial(\"three@local\")");
         await WaitUntilAsync(() => directory.StaleOwnerCount == 0);
-        await ExecuteSqlAsync("DELETE FROM Dialplans;");
+        await ExecuteSqlAsync("DELETE FROM \"Dialplans\";");
 
         Assert.Contains("three", (await ((IDialplanSource)directory).GetAsync(alice.UserId, "default"))!.Source);
         await stop.CancelAsync();
@@ -120,7 +120,7 @@ public sealed class SipDirectoryTests : IAsyncLifetime
         var running = directory.RunAsync(TimeSpan.FromMinutes(1), time, stop.Token);
 
         // What an admin command in another process does: a write this process's directory never hears of.
-        await ExecuteSqlAsync("UPDATE Dialplans SET Source = 'else sys.Respond(404, \"gone\")', Version = Version + 1;");
+        await ExecuteSqlAsync("UPDATE \"Dialplans\" SET \"Source\" = 'else sys.Respond(404, \"gone\")', \"Version\" = \"Version\" + 1;");
         Assert.Equal(1, (await ((IDialplanSource)directory).GetAsync(alice.UserId, "default"))!.Version);
 
         time.Advance(TimeSpan.FromMinutes(1));

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Portal.Cluster;
+
+public static class ClusterServiceCollectionExtensions
+{
+    /// <summary>Where the nodes keep their shared Data Protection key ring in Redis.</summary>
+    public const string DataProtectionKeysKey = "portal:data-protection-keys";
+
+    /// <summary>
+    /// The node's identity and, with <c>Cluster:Redis</c>, one Redis connection for the process and the Data
+    /// Protection key ring in Redis, so a sign-in cookie or a provider password protected on one node is read on any
+    /// other. Without Redis the keys stay in <c>Portal:DataProtectionKeysPath</c>, as on a single machine.
+    /// </summary>
+    public static IServiceCollection AddPortalCluster(this IServiceCollection services, IConfiguration configuration,
+        IDataProtectionBuilder dataProtection, string keysPath)
+    {
+        var section = configuration.GetSection(ClusterOptions.SectionName);
+        services.AddOptions<ClusterOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidation>();
+        if (string.IsNullOrWhiteSpace(section["Redis"]))
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+            return services;
+        }
+
+        services.AddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var options = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Redis!);
+            // Keep trying in the background rather than fail the start: a node outlives a Redis restart.
+            options.AbortOnConnectFail = false;
+            options.ClientName = $"portal-{sp.GetRequiredService<IOptions<ClusterOptions>>().Value.NodeId}";
+            return ConnectionMultiplexer.Connect(options);
+        });
+        services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
+            options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), DataProtectionKeysKey));
+        return services;
+    }
+}
