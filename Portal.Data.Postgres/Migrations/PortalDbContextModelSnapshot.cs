@@ -570,6 +570,10 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Path")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
                     b.Property<string>("ReceivedFrom")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -577,6 +581,9 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.Property<int>("SipAccountId")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("UnreachableSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("UserAgent")
                         .HasMaxLength(256)
@@ -604,6 +611,10 @@ namespace Portal.Data.Postgres.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<string>("ContactToken")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -614,6 +625,10 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<string>("FromUser")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
+
+                    b.Property<string>("InDialplanName")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -652,6 +667,9 @@ namespace Portal.Data.Postgres.Migrations
                         .HasColumnType("character varying(255)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ContactToken")
+                        .IsUnique();
 
                     b.HasIndex("OwnerId", "Name")
                         .IsUnique();
