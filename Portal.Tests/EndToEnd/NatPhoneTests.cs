@@ -47,12 +47,13 @@ public sealed partial class NatPhoneTests : IAsyncLifetime
         var binding = await SingleBindingAsync();
         Assert.Equal((PrivateContact, $"udp:127.0.0.1:{realPort}"), (binding.ContactUri, binding.ReceivedFrom));
 
-        var caller = Sipp.RunAsync("call-uac-auth-to-phone.xml", factory.SipPort, service: "bob", authUser: "alice", authPassword: "s3cret-pass");
+        var caller = Sipp.RunAsync("call-uac-auth-busy.xml", factory.SipPort, service: "bob", authUser: "alice", authPassword: "s3cret-pass");
         var invite = await NextInviteAsync(() => ReceiveUdpAsync(socket));
 
         Assert.Equal(PrivateContact, invite.Uri.ToString());
         await socket.SendAsync(invite.CreateResponse(486, "Busy Here", "nat-phone").ToBytes(), server);
-        await caller;
+        var (exit, output) = await caller;
+        Assert.True(exit == 0, output); // the phone's 486 reached the caller
     }
 
     [Fact]
@@ -65,12 +66,13 @@ public sealed partial class NatPhoneTests : IAsyncLifetime
         var binding = await SingleBindingAsync();
         Assert.Equal($"tcp:127.0.0.1:{phone.LocalEndPoint.Port}", binding.ReceivedFrom);
 
-        var caller = Sipp.RunAsync("call-uac-auth-to-phone.xml", factory.SipPort, service: "bob", authUser: "alice", authPassword: "s3cret-pass");
+        var caller = Sipp.RunAsync("call-uac-auth-busy.xml", factory.SipPort, service: "bob", authUser: "alice", authPassword: "s3cret-pass");
         var invite = await NextInviteAsync(phone.ReadMessageAsync);
 
         Assert.Equal(PrivateContact + ";transport=tcp", invite.Uri.ToString());
         await phone.WriteAsync(invite.CreateResponse(486, "Busy Here", "nat-phone").ToBytes());
-        await caller;
+        var (exit, output) = await caller;
+        Assert.True(exit == 0, output); // the phone's 486 reached the caller
     }
 
     /// <summary>REGISTER, answer the 401 with bob's credentials, and expect 200: Via and Contact name the private address.</summary>

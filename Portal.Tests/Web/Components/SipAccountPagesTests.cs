@@ -153,6 +153,7 @@ public sealed class SipAccountPagesTests : IAsyncLifetime
 
         cut.Find("#generate-password").Click();
 
+        cut.WaitForAssertion(() => Assert.Equal("text", PortalComponentContext.Input(cut, "sip-password").GetAttribute("type")));
         var field = PortalComponentContext.Input(cut, "sip-password");
         var generated = field.GetAttribute("value")!;
         Assert.Equal("text", field.GetAttribute("type"));

@@ -74,7 +74,7 @@ public sealed class SipDirectoryTests : IAsyncLifetime
             Name = "trunk", Server = "sip.carrier.example", AuthUsername = "acct1", Password = "pr0vider-secret", Register = true, InDialplanName = "default",
         });
         await directory.LoadAsync(CancellationToken.None);
-        await ExecuteSqlAsync("DELETE FROM SipProviders;");
+        await ExecuteSqlAsync("DELETE FROM \"SipProviders\";");
 
         var found = await ((IProviderDirectory)directory).FindByContactTokenAsync(created.ContactToken!);
 
