@@ -85,11 +85,13 @@ start_portal() {
   "${portal[@]}" dialplan set owner default --file "$work/default.rules" >/dev/null
   "${portal[@]}" sip-account add owner alice --password "$password" --out-dialplan default >/dev/null
   [ "$mode" = register ] && make_accounts
-  # Flood control, failed-auth blocks and the per-owner call cap are for the public internet; they are off or
-  # out of reach here so that the bench measures the call path. The tables keep their default bounds.
+  # Flood control, failed-auth blocks, the per-owner call cap, velocity limits and the per-owner dialplan
+  # concurrency are for the public internet and many owners; the bench has one owner, so they are off or out of
+  # reach here and the bench measures the call path. The tables keep their default bounds.
   "${portal[@]}" "--Sip:Listen=udp:127.0.0.1:$sip_port,tcp:127.0.0.1:$sip_port" "--urls=http://127.0.0.1:$(free_port)" \
     --Sip:DirectDial:DeniedNetworks=none --Sip:Limits:RequestsPerSecondPerAddress=0 --Sip:MaxConcurrentCallsPerOwner=100000 \
     --Sip:Limits:AuthFailuresPerAddress=1000000 --Sip:Limits:AuthFailuresPerAccount=1000000 \
+    --Sip:MaxCallsPerHourPerOwner=0 --Sip:MaxCallsPerDayPerOwner=0 --Sip:MaxDialplanEvaluationsPerOwner=1000 \
     --Logging:LogLevel:Default=Warning > "$work/server.log" 2>&1 &
   server_pid=$!; pids+=("$server_pid")
   # The log is at Warning (per-call lines would cost CPU under load), so wait for the port to be bound.
