@@ -51,6 +51,10 @@ app.UseWhen(context => !CallManagerApi.Serves(context.Request.Path) && !HealthEn
 
     portal.UseHttpsRedirection();
 });
+// Explicit, so that they run again when a status code page is re-executed: the not-found page carries
+// authorization metadata, and without them an unknown address answered 500.
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
