@@ -60,9 +60,6 @@ public sealed class BindingCache : ISipBindingStore, IAsyncDisposable
             : Task.FromException(new ObjectDisposedException(nameof(BindingCache)));
     }
 
-    public Task ReplaceManyAsync(IReadOnlyDictionary<int, IReadOnlyList<SipBindingRecord>> bindings, CancellationToken cancellationToken = default) =>
-        Task.WhenAll(bindings.Select(b => ReplaceAsync(b.Key, b.Value, cancellationToken)));
-
     /// <summary>
     /// Drops expired bindings here and in the store (which may hold accounts not read since the start); returns the
     /// accounts that had any.
