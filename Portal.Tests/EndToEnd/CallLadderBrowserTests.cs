@@ -79,7 +79,7 @@ public sealed class CallLadderBrowserTests : IAsyncLifetime
                }))
         await using (var call = await StartCallAsync())
         {
-            await answered.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            await call.WaitForAsync(answered.Task, "the call to be answered");
             await factory.Services.GetRequiredService<LiveCallService>().HangUpAsync(alice, LiveCallId());
             await call.WaitAsync();
         }
@@ -159,6 +159,14 @@ public sealed class CallLadderBrowserTests : IAsyncLifetime
 
     private sealed class RunningCall(PeerProcess caller, PeerProcess callee) : IAsyncDisposable
     {
+        /// <summary>Waits for <paramref name="milestone"/>; fails with both peers' output if one exits first or it takes too long.</summary>
+        public async Task WaitForAsync(Task milestone, string what)
+        {
+            var first = await Task.WhenAny(milestone, caller.Exited, callee.Exited, Task.Delay(TimeSpan.FromSeconds(30)));
+            Assert.True(first == milestone,
+                $"Gave up waiting for {what}.\n--- caller ---\n{caller.Output}\n--- callee ---\n{callee.Output}");
+        }
+
         public async Task WaitAsync()
         {
             await caller.WaitForExitAsync(TimeSpan.FromSeconds(30));

@@ -36,6 +36,9 @@ public sealed class PeerProcess : IAsyncDisposable
 
     public event Action<string>? LineReceived;
 
+    /// <summary>Completes when the peer exits, for tests that wait on something else but must not outwait a dead peer.</summary>
+    public Task Exited => exited.Task;
+
     /// <summary>
     /// Starts the peer. <paramref name="judge"/>, when given, looks at what the peer left behind once it exited with 0
     /// (its logs) and returns a problem that makes the run a failure, or null.
