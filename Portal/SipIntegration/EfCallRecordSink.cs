@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
@@ -17,9 +16,9 @@ namespace Portal.SipIntegration;
 /// is answered, transferred and when it ends. A transfer's outcome also goes to the audit log, under whoever asked
 /// for it, and so do refusals of a user's calls and REFERs (DESIGN §10).
 /// <para>Written behind, in batches (<see cref="WriteBehindQueue{T}"/>): every change queued while the last batch
-/// committed goes into one transaction, so a busy service writes a few transactions a second instead of three per
-/// call. A clean stop writes everything (<see cref="FlushAsync"/>); a crash loses what was queued and not yet
-/// committed, normally the last few milliseconds, and the calls it had started are closed as Interrupted at the
+/// committed, or within <see cref="Linger"/> of the first, goes into one transaction, so a service writes at most
+/// about twenty transactions a second instead of three per call. A clean stop writes everything
+/// (<see cref="FlushAsync"/>); a crash loses what was queued and not yet committed, the last 50 ms or so, and the calls it had started are closed as Interrupted at the
 /// next start (<see cref="CallRecordRecovery"/>). Batches take their turn with the SIP service's other writes
 /// (<see cref="SipDatabaseWrites"/>).</para>
 /// </summary>
@@ -27,14 +26,17 @@ public sealed partial class EfCallRecordSink : ICallRecordSink, IAsyncDisposable
 {
     private const int TextLength = 256;
 
+    /// <summary>How long changes are gathered into one transaction: the most a crash can lose besides the batch being written.</summary>
+    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(50);
+
     private readonly IDbContextFactory<PortalDbContext> dbFactory;
     private readonly AuditLog audit;
     private readonly SipDatabaseWrites writes;
     private readonly WriteBehindQueue<RecordChange> queue;
     private readonly ILogger logger;
 
-    // The row of each call in progress, once its start is committed; only the writer touches it.
-    private readonly ConcurrentDictionary<string, long> rows = new(StringComparer.Ordinal);
+    // The row of each call in progress, once its start is committed; only the writer touches it (one batch at a time).
+    private readonly Dictionary<string, CallRecord> rows = new(StringComparer.Ordinal);
 
     public EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, SipDatabaseWrites writes, ILogger<EfCallRecordSink> logger)
     {
@@ -42,7 +44,7 @@ public sealed partial class EfCallRecordSink : ICallRecordSink, IAsyncDisposable
         this.audit = audit;
         this.writes = writes;
         this.logger = logger;
-        queue = new WriteBehindQueue<RecordChange>("call records", WriteAsync, logger);
+        queue = new WriteBehindQueue<RecordChange>("call records", WriteAsync, logger, linger: Linger);
     }
 
     /// <summary>Changes queued and not yet committed.</summary>
@@ -99,7 +101,7 @@ public sealed partial class EfCallRecordSink : ICallRecordSink, IAsyncDisposable
     private async Task WriteInTurnAsync(IReadOnlyList<RecordChange> batch)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        var records = await LoadRowsAsync(db, batch);
+        var records = AttachRows(db, batch);
         var started = new List<(string CallId, CallRecord Record)>();
         var ended = new List<string>();
         foreach (var change in batch)
@@ -117,12 +119,14 @@ public sealed partial class EfCallRecordSink : ICallRecordSink, IAsyncDisposable
                     answered.AnsweredAt = call!.AnsweredAt?.UtcDateTime;
                     answered.CalleeCallId = call.AnsweredLeg?.CallId is { } callee ? Cut(callee) : null;
                     answered.Status = CallStatus.Answered;
+                    MarkChanged(db, answered);
                     break;
                 case RecordChangeKind.Ended:
                     ended.Add(call!.Id);
                     if (await FindAsync(db, records, call) is { } over)
                     {
                         End(over, call, change.Status!, change.Reason!);
+                        MarkChanged(db, over);
                     }
 
                     break;
@@ -144,34 +148,29 @@ public sealed partial class EfCallRecordSink : ICallRecordSink, IAsyncDisposable
         await db.SaveChangesAsync();
         foreach (var (callId, record) in started)
         {
-            rows[callId] = record.Id;
+            rows[callId] = record;
         }
 
         foreach (var callId in ended)
         {
-            rows.TryRemove(callId, out _);
+            rows.Remove(callId);
         }
     }
 
-    /// <summary>The rows of the calls this batch changes that started in an earlier batch, in one query.</summary>
-    private async Task<Dictionary<string, CallRecord>> LoadRowsAsync(PortalDbContext db, IReadOnlyList<RecordChange> batch)
+    /// <summary>
+    /// The rows of the calls this batch changes that started in an earlier batch: kept from when their start was
+    /// written, attached to this batch's context rather than read back, so a change costs an UPDATE and no query.
+    /// </summary>
+    private Dictionary<string, CallRecord> AttachRows(PortalDbContext db, IReadOnlyList<RecordChange> batch)
     {
-        var ids = new Dictionary<long, string>();
+        var records = new Dictionary<string, CallRecord>(StringComparer.Ordinal);
         foreach (var change in batch)
         {
-            if (change.Call is { } call && change.Kind != RecordChangeKind.Started && rows.TryGetValue(call.Id, out var id))
+            if (change.Call is { } call && change.Kind != RecordChangeKind.Started && !records.ContainsKey(call.Id)
+                && rows.TryGetValue(call.Id, out var record))
             {
-                ids.TryAdd(id, call.Id);
-            }
-        }
-
-        var records = new Dictionary<string, CallRecord>(StringComparer.Ordinal);
-        if (ids.Count > 0)
-        {
-            var keys = ids.Keys.ToList();
-            foreach (var record in await db.CallRecords.Where(c => keys.Contains(c.Id)).ToListAsync())
-            {
-                records[ids[record.Id]] = record;
+                db.CallRecords.Attach(record);
+                records[call.Id] = record;
             }
         }
 
@@ -185,6 +184,7 @@ public sealed partial class EfCallRecordSink : ICallRecordSink, IAsyncDisposable
         {
             var where = $"{transfer.Destination} ({transfer.Target})";
             record.TransferredTo = Cut(record.TransferredTo is null ? where : $"{record.TransferredTo}; {where}");
+            MarkChanged(db, record);
         }
 
         audit.Add(db, transfer.RequestedBy, answered ? "transfer.answered" : "transfer.failed", $"call {call.Number} to {transfer.Destination}",
@@ -210,6 +210,27 @@ public sealed partial class EfCallRecordSink : ICallRecordSink, IAsyncDisposable
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// A kept row is written whole: after a failed batch its object may already hold the values a retry sets again,
+    /// which change tracking would not see as a change.
+    /// </summary>
+    private static void MarkChanged(PortalDbContext db, CallRecord record)
+    {
+        var entry = db.Entry(record);
+        if (entry.State == EntityState.Added)
+        {
+            return;
+        }
+
+        foreach (var property in entry.Properties)
+        {
+            if (!property.Metadata.IsPrimaryKey())
+            {
+                property.IsModified = true;
+            }
+        }
     }
 
     private static CallRecord NewRecord(CallSnapshot call) => new()

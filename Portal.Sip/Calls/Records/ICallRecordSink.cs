@@ -7,6 +7,8 @@ namespace Portal.Sip.Calls.Records;
 /// Receives call detail records as a call progresses (DESIGN §4 CallRecord), so nothing is lost on a crash; the
 /// portal writes them to its database. Calls for one call come in order, one at a time; a failure is logged and
 /// does not affect the call. A sink may store behind (in batches); the service flushes it when it stops.
+/// <para>The calls come on the SIP service's own threads, the receive path among them: a sink queues its work and
+/// returns; it never waits for a database or the network before returning.</para>
 /// </summary>
 public interface ICallRecordSink
 {

@@ -116,6 +116,33 @@ public sealed class EfCallRecordSinkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheEndOfACallStartedEarlier_SurvivesABatchThatFailed_AndIsWrittenOnTheRetry()
+    {
+        var writes = new SipDatabaseWrites();
+        await using var sink = new EfCallRecordSink(host.Get<IDbContextFactory<PortalDbContext>>(), host.Get<AuditLog>(), writes,
+            NullLogger<EfCallRecordSink>.Instance);
+        await sink.CallStartedAsync(Call(1));
+        await sink.FlushAsync();
+
+        // The answer and the end go in one batch with a change that cannot be written; the batch is retried one by one.
+        var busy = new TaskCompletionSource();
+        var holding = writes.RunAsync(() => busy.Task);
+        await sink.CallAnsweredAsync(Call(1));
+        await sink.CallEndedAsync(Call(1), "Completed", "caller hung up");
+        await sink.CallStartedAsync(Call(2) with { OwnerId = "no-such-user" });
+        busy.SetResult();
+        await holding;
+        await sink.FlushAsync();
+
+        await using var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var record = await db.CallRecords.SingleAsync();
+        Assert.Equal(Portal.Data.Entities.CallStatus.Completed, record.Status);
+        Assert.Equal("caller hung up", record.HangupReason);
+        Assert.NotNull(record.AnsweredAt);
+        Assert.NotNull(record.EndedAt);
+    }
+
+    [Fact]
     public async Task Stopping_WritesWhatIsQueued()
     {
         var sink = Sink();
