@@ -32,6 +32,16 @@ public sealed partial class ClusterCallPublisher(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            // A node that crashed left its calls' snapshots: they ended with it, and nodes that join must not list them.
+            await redis.GetDatabase().KeyDeleteAsync(ClusterKeys.Calls(node));
+        }
+        catch (RedisException e)
+        {
+            LogRedisFailed(logger, e, "starting");
+        }
+
         await BeatAsync();
         subscription = sip.RunningCalls?.Subscribe(Publish);
         stopping = new CancellationTokenSource();
@@ -70,7 +80,8 @@ public sealed partial class ClusterCallPublisher(
         {
             var call = change.Call with { Node = node };
             var db = redis.GetDatabase();
-            if (change.Kind == CallEventKind.Ended)
+            // A late event of a call that has ended (a transfer's outcome) must not bring its keys back.
+            if (change.Kind == CallEventKind.Ended || call.EndedAt is not null)
             {
                 Forget(db, call);
             }

@@ -118,7 +118,7 @@ public sealed partial class ClusterCallView(
         var change = published.Event with { Call = published.Event.Call with { Node = published.Node } };
         lock (gate)
         {
-            if (change.Kind == CallEventKind.Ended)
+            if (change.Kind == CallEventKind.Ended || change.Call.EndedAt is not null)
             {
                 endedWhileLoading?.Add(change.Call.Id);
                 CallsOf(published.Node).Remove(change.Call.Id);
