@@ -84,6 +84,25 @@ public sealed class ClusterCallTests : IAsyncLifetime
     }
 
     [RedisFact]
+    public async Task TransferFromNodeBsCallsPage_OfACallHeldByNodeA_BridgesTheCallerToTheTarget()
+    {
+        await StartNodeAAsync();
+        StartNodeB();
+        await using var voiceApp = Sipp.StartUas("transfer-voice-app.xml", voiceAppPort);
+        await using var target = Sipp.StartUas("transfer-target.xml", targetPort, extra: ["-d", "200"]);
+        var caller = CallAsAliceAsync("transfer-caller.xml", "232", holdMilliseconds: 1000);
+        var call = await WaitForCallSeenByNodeBAsync();
+
+        var transfer = await NodeB.Services.GetRequiredService<LiveCallService>().TransferAsync(alice, call.Id, "5551234", "203.0.113.7");
+
+        Assert.Equal(("5551234", call.Id, "alice"), (transfer.Destination, transfer.CallId, transfer.RequestedBy));
+        await AssertPeersSucceededAsync(caller, voiceApp, target);
+        await using var db = await NodeA.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        Assert.Contains(await db.AuditEntries.AsNoTracking().ToListAsync(),
+            a => a.Action == "transfer.request" && a.Actor == "alice" && a.SourceIp == "203.0.113.7");
+    }
+
+    [RedisFact]
     public async Task NodeB_JoiningLater_ListsNodeAsCall_WithItsNode_AndItsHangUpEndsTheCallOnNodeA()
     {
         await StartNodeAAsync();
