@@ -87,8 +87,15 @@ public sealed partial class ClusterCallView(
         foreach (var member in await db.SetMembersAsync(ClusterKeys.Nodes))
         {
             var other = member.ToString();
-            if (other == node || !await db.KeyExistsAsync(ClusterKeys.Node(other)))
+            if (other == node)
             {
+                continue;
+            }
+
+            if (!await db.KeyExistsAsync(ClusterKeys.Node(other)))
+            {
+                // Gone: a node that comes back adds itself again with its next heartbeat.
+                await db.SetRemoveAsync(ClusterKeys.Nodes, other);
                 continue;
             }
 
