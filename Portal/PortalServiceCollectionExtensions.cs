@@ -114,6 +114,7 @@ public static class PortalServiceCollectionExtensions
             services.AddPortalSip();
         }
 
+        services.AddPortalClusterCalls(configuration, sipEnabled);
         services.AddPortalHealthChecks(sipEnabled);
         services.AddPortalMetrics(configuration);
         return builder;

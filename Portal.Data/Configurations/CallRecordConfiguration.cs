@@ -17,6 +17,7 @@ internal sealed class CallRecordConfiguration : IEntityTypeConfiguration<CallRec
         builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.HangupReason).HasMaxLength(256);
         builder.Property(c => c.TransferredTo).HasMaxLength(256);
+        builder.Property(c => c.NodeId).HasMaxLength(64);
 
         // History pages filter an owner's calls by date; the start-up sweep finds calls still open.
         builder.HasIndex(c => new { c.OwnerId, c.StartedAt });

@@ -36,4 +36,7 @@ public sealed class CallRecord
     public string? TransferredTo { get; set; }
 
     public int? DurationSeconds { get; set; }
+
+    /// <summary>The node that took the call's INVITE (<c>Cluster:NodeId</c>); null for calls recorded before nodes were named.</summary>
+    public string? NodeId { get; set; }
 }

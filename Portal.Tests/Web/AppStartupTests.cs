@@ -87,4 +87,15 @@ public sealed class AppStartupTests
         Assert.NotNull(error);
         Assert.Contains("Cluster:NodeId 'node one/../x' must be", error.ToString());
     }
+
+    [Fact]
+    public async Task ClusterCallRequestTimeoutOutOfRange_StopsTheStartNamingTheKey()
+    {
+        await using var factory = new PortalWebFactory().With("Cluster:CallRequestTimeoutSeconds", "0");
+
+        var error = Record.Exception(() => factory.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains("Cluster:CallRequestTimeoutSeconds must be 1 to 60, not 0", error.ToString());
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
+using Portal.Cluster;
 using Portal.Services;
 using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
@@ -78,13 +79,35 @@ public static class CallManagerApi
             return CallManagerReply.TooManyRequests(retryAfter, "transfer requests for this user");
         }
 
-        if (RunningCalls(context.RequestServices) is not { } calls)
+        var calls = RunningCalls(context.RequestServices);
+        var cluster = context.RequestServices.GetService<ClusterCallControl>();
+        if (calls is null && cluster is null)
         {
             await AuditAsync("refused, the SIP service is not running");
             return SipUnavailable();
         }
 
-        var start = await calls.BlindTransferAsync(key.UserId, callId, destination, key.AuditName, arrived, cancellationToken);
+        var start = calls is null
+            ? TransferStartResult.Refused(TransferStartOutcome.NotFound, "the SIP service is not running here")
+            : await calls.BlindTransferAsync(key.UserId, callId, destination, key.AuditName, arrived, cancellationToken);
+        string? node = null;
+        if (start.Outcome == TransferStartOutcome.NotFound && cluster is not null)
+        {
+            // Not on this node: the node that holds the call carries it out, waiting there (DESIGN §11).
+            var forwarded = await cluster.BlindTransferAsync(key.UserId, key.UserName, callId, destination, key.AuditName, waitSeconds, cancellationToken);
+            if (forwarded.Outcome == CallControlOutcome.Unavailable)
+            {
+                await AuditAsync($"refused, {forwarded.Problem}");
+                return OwnerUnavailable(forwarded.Problem!);
+            }
+
+            if (forwarded is { Outcome: CallControlOutcome.Done, Start: { } remote })
+            {
+                start = remote.Transfer is null || forwarded.Transfer is null ? remote : remote with { Transfer = forwarded.Transfer };
+                node = forwarded.Node;
+            }
+        }
+
         if (start is not { Outcome: TransferStartOutcome.Started, Transfer: { } transfer })
         {
             await AuditAsync($"refused, {start.Outcome}: {start.Problem}");
@@ -95,10 +118,10 @@ public static class CallManagerApi
         var logger = Logger(context);
         using var scope = CallLogScope.Begin(logger, transfer.CallNumber);
         CallManagerApiLog.TransferStarted(logger, transfer.Id, transfer.CallNumber, destination, key.AuditName, sourceIp);
-        await AuditAsync($"started transfer {transfer.Id}");
-        if (waitSeconds > 0)
+        await AuditAsync($"started transfer {transfer.Id}" + (node is null ? "" : $" on node {node}"));
+        if (waitSeconds > 0 && node is null)
         {
-            transfer = await calls.WaitForTransferAsync(transfer.Id, TimeSpan.FromSeconds(waitSeconds), cancellationToken) ?? transfer;
+            transfer = await calls!.WaitForTransferAsync(transfer.Id, TimeSpan.FromSeconds(waitSeconds), cancellationToken) ?? transfer;
             CallManagerApiLog.TransferWaited(logger, transfer.Id, transfer.CallNumber, transfer.State);
         }
 
@@ -127,12 +150,26 @@ public static class CallManagerApi
             return Suspended();
         }
 
-        if (RunningCalls(context.RequestServices) is not { } calls)
+        var calls = RunningCalls(context.RequestServices);
+        var cluster = context.RequestServices.GetService<ClusterCallControl>();
+        if (calls is null && cluster is null)
         {
             return SipUnavailable();
         }
 
-        if (calls.FindTransfer(id) is not { } transfer || transfer.OwnerId != key.UserId)
+        var transfer = calls?.FindTransfer(id) is { } here && here.OwnerId == key.UserId ? here : null;
+        if (transfer is null && cluster is not null)
+        {
+            var forwarded = await cluster.FindTransferAsync(key.UserId, key.UserName, id, cancellationToken);
+            if (forwarded.Outcome == CallControlOutcome.Unavailable)
+            {
+                return OwnerUnavailable(forwarded.Problem!);
+            }
+
+            transfer = forwarded.Transfer;
+        }
+
+        if (transfer is null)
         {
             return CallManagerReply.Problem(StatusCodes.Status404NotFound, "transfer-not-found",
                 "this user has no transfer with that id (transfers are kept for 15 minutes after they end)");
@@ -234,6 +271,10 @@ public static class CallManagerApi
 
     private static CallManagerReply Suspended() => CallManagerReply.Problem(StatusCodes.Status403Forbidden, "suspended",
         "this user is suspended; ask the service's administrator");
+
+    /// <summary>The node that holds the call is gone or did not answer (DESIGN §11); the reason says which.</summary>
+    private static CallManagerReply OwnerUnavailable(string problem) =>
+        CallManagerReply.Problem(StatusCodes.Status503ServiceUnavailable, "call-node-unavailable", problem);
 
     private static CallManagerReply SipUnavailable() => CallManagerReply.Problem(StatusCodes.Status503ServiceUnavailable, "sip-unavailable",
         "the SIP service is not running here, so there are no calls to transfer");

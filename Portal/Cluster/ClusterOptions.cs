@@ -15,5 +15,13 @@ public sealed class ClusterOptions
     /// <summary>A StackExchange.Redis configuration string, e.g. <c>redis:6379,password=…</c>; empty on a single node.</summary>
     public string? Redis { get; set; }
 
+    /// <summary>
+    /// How long a node waits for the node that holds a call to answer a forwarded hang-up or transfer (a
+    /// <c>blindtransfer</c> with <c>wait=</c> waits that much longer).
+    /// </summary>
+    public int CallRequestTimeoutSeconds { get; set; } = 5;
+
+    public TimeSpan CallRequestTimeout => TimeSpan.FromSeconds(CallRequestTimeoutSeconds);
+
     public bool HasRedis => !string.IsNullOrWhiteSpace(Redis);
 }

@@ -15,6 +15,11 @@ public sealed partial class ClusterOptionsValidation : IValidateOptions<ClusterO
                 $"Cluster:NodeId '{options.NodeId}' must be 1 to {ClusterOptions.MaxNodeIdLength} letters, digits, '.', '_' or '-'.");
         }
 
+        if (options.CallRequestTimeoutSeconds is < 1 or > 60)
+        {
+            return ValidateOptionsResult.Fail($"Cluster:CallRequestTimeoutSeconds must be 1 to 60, not {options.CallRequestTimeoutSeconds}.");
+        }
+
         if (options.HasRedis)
         {
             try

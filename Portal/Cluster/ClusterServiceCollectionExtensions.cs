@@ -40,4 +40,29 @@ public static class ClusterServiceCollectionExtensions
             options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), DataProtectionKeysKey));
         return services;
     }
+
+    /// <summary>
+    /// With <c>Cluster:Redis</c>: the other nodes' calls in the live views and call control forwarded to the node that
+    /// holds a call; with the SIP service too, this node's calls told to the others. Registered after the SIP service,
+    /// so it starts once the calls do and stops (taking the heartbeat away) before they are hung up.
+    /// </summary>
+    public static IServiceCollection AddPortalClusterCalls(this IServiceCollection services, IConfiguration configuration, bool sipEnabled)
+    {
+        if (string.IsNullOrWhiteSpace(configuration.GetSection(ClusterOptions.SectionName)["Redis"]))
+        {
+            return services;
+        }
+
+        services.AddSingleton<ClusterCallView>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterCallView>());
+        services.AddSingleton<ClusterCallControl>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterCallControl>());
+        if (sipEnabled)
+        {
+            services.AddSingleton<ClusterCallPublisher>();
+            services.AddHostedService(sp => sp.GetRequiredService<ClusterCallPublisher>());
+        }
+
+        return services;
+    }
 }

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Cluster;
 using Portal.Data;
 using Portal.Data.Entities;
 
@@ -8,9 +10,12 @@ namespace Portal.Services;
 /// At server start, closes the call records the previous run left open: those calls ended when the process
 /// stopped, so they are marked Interrupted rather than left "in progress" forever (DESIGN §4, issue: nothing
 /// is lost on a restart). Runs before the SIP service accepts new calls; the admin commands never run it.
+/// With several nodes (<c>Cluster:Redis</c>) a node closes only its own records, and those from before calls named
+/// their node: another node's open calls are live on that node (DESIGN §11).
 /// </summary>
 public sealed partial class CallRecordRecovery(
     IDbContextFactory<PortalDbContext> dbFactory,
+    IOptions<ClusterOptions> cluster,
     TimeProvider time,
     ILogger<CallRecordRecovery> logger) : IHostedService
 {
@@ -18,7 +23,14 @@ public sealed partial class CallRecordRecovery(
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var open = await db.CallRecords.Where(c => c.EndedAt == null).ToListAsync(cancellationToken);
+        var query = db.CallRecords.Where(c => c.EndedAt == null);
+        if (cluster.Value.HasRedis)
+        {
+            var nodeId = cluster.Value.NodeId;
+            query = query.Where(c => c.NodeId == null || c.NodeId == nodeId);
+        }
+
+        var open = await query.ToListAsync(cancellationToken);
         foreach (var record in open)
         {
             record.EndedAt = now;

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Cluster;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Services;
@@ -34,12 +36,15 @@ public sealed partial class EfCallRecordSink : ICallRecordSink, IAsyncDisposable
     private readonly SipDatabaseWrites writes;
     private readonly WriteBehindQueue<RecordChange> queue;
     private readonly ILogger logger;
+    private readonly string? nodeId;
 
     // The row of each call in progress, once its start is committed; only the writer touches it (one batch at a time).
     private readonly Dictionary<string, CallRecord> rows = new(StringComparer.Ordinal);
 
-    public EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, SipDatabaseWrites writes, ILogger<EfCallRecordSink> logger)
+    public EfCallRecordSink(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, SipDatabaseWrites writes, ILogger<EfCallRecordSink> logger,
+        IOptions<ClusterOptions>? cluster = null)
     {
+        nodeId = cluster?.Value.NodeId;
         this.dbFactory = dbFactory;
         this.audit = audit;
         this.writes = writes;
@@ -233,8 +238,9 @@ public sealed partial class EfCallRecordSink : ICallRecordSink, IAsyncDisposable
         }
     }
 
-    private static CallRecord NewRecord(CallSnapshot call) => new()
+    private CallRecord NewRecord(CallSnapshot call) => new()
     {
+        NodeId = nodeId,
         OwnerId = call.OwnerId,
         CallerCallId = Cut(call.CallerLeg.CallId),
         Direction = call.Direction == SipCallDirection.Inbound ? Data.Entities.CallDirection.Inbound : Data.Entities.CallDirection.Outbound,

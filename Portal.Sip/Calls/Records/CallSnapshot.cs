@@ -39,6 +39,9 @@ public sealed record CallSnapshot(
     IReadOnlyList<CallLegSnapshot> Legs,
     TransferSnapshot? Transfer = null)
 {
+    /// <summary>The node that holds the call when the service runs on several (DESIGN §11); null on a single node.</summary>
+    public string? Node { get; init; }
+
     /// <summary>The leg towards the caller.</summary>
     public CallLegSnapshot CallerLeg => Legs[0];
 

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Portal.Cluster;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Services;
@@ -83,8 +85,8 @@ public sealed class CallHistoryServiceTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        await new CallRecordRecovery(host.Get<IDbContextFactory<PortalDbContext>>(), TimeProvider.System, NullLogger<CallRecordRecovery>.Instance)
-            .StartAsync(CancellationToken.None);
+        await new CallRecordRecovery(host.Get<IDbContextFactory<PortalDbContext>>(), host.Get<IOptions<ClusterOptions>>(), TimeProvider.System,
+            NullLogger<CallRecordRecovery>.Instance).StartAsync(CancellationToken.None);
 
         await using var check = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         var closed = await check.CallRecords.SingleAsync(c => c.CallerCallId == "open");
@@ -92,6 +94,34 @@ public sealed class CallHistoryServiceTests : IAsyncLifetime
         Assert.NotNull(closed.EndedAt);
         Assert.NotNull(closed.DurationSeconds);
         Assert.Equal(0, await check.CallRecords.CountAsync(c => c.EndedAt == null));
+    }
+
+    [Fact]
+    public async Task Recovery_OnANodeOfSeveral_ClosesItsOwnAndUnnamedRecords_NotAnotherNodesLiveCalls()
+    {
+        await using (var db = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+        {
+            foreach (var (callId, node) in new[] { ("mine", "node-a"), ("theirs", "node-b"), ("before-nodes", (string?)null) })
+            {
+                var open = Record(alice.UserId, callId, "alice", "232", new DateTime(2026, 11, 26, 8, 0, 0, DateTimeKind.Utc), CallStatus.Answered);
+                open.EndedAt = null;
+                open.NodeId = node;
+                db.CallRecords.Add(open);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        // Redis is only named here: recovery reads the setting, it does not connect.
+        var nodeA = Options.Create(new ClusterOptions { NodeId = "node-a", Redis = "127.0.0.1:1" });
+        await new CallRecordRecovery(host.Get<IDbContextFactory<PortalDbContext>>(), nodeA, TimeProvider.System, NullLogger<CallRecordRecovery>.Instance)
+            .StartAsync(CancellationToken.None);
+
+        await using var check = await host.Get<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var states = await check.CallRecords.ToDictionaryAsync(c => c.CallerCallId, c => c.Status);
+        Assert.Equal(CallStatus.Interrupted, states["mine"]);
+        Assert.Equal(CallStatus.Interrupted, states["before-nodes"]);
+        Assert.Equal(CallStatus.Answered, states["theirs"]);
     }
 
     private static CallRecord Record(string owner, string callId, string from, string to, DateTime started, CallStatus status) => new()
