@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Portal.Sip.Limits;
 using StackExchange.Redis;
 
@@ -81,7 +82,7 @@ public sealed partial class RedisSharedBans(ClusterBus bus, ILogger<RedisSharedB
         {
             await Task.Yield();
             await bus.Redis.GetDatabase().StringSetAsync(BanKeys + Hash($"{message.Kind}:{message.Account ?? message.Address}"),
-                System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message), duration);
+                JsonSerializer.SerializeToUtf8Bytes(message), duration);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -121,7 +122,7 @@ public sealed partial class RedisSharedBans(ClusterBus bus, ILogger<RedisSharedB
                 {
                     var value = await database.StringGetWithExpiryAsync(key);
                     if (value.Value.HasValue && value.Expiry is { } left
-                        && System.Text.Json.JsonSerializer.Deserialize<Message>((byte[])value.Value!) is { } message
+                        && JsonSerializer.Deserialize<Message>((byte[])value.Value!) is { } message
                         && (message with { DurationMs = (long)left.TotalMilliseconds }).ToBan() is { } ban)
                     {
                         banned(ban);
@@ -129,7 +130,7 @@ public sealed partial class RedisSharedBans(ClusterBus bus, ILogger<RedisSharedB
                 }
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or JsonException)
         {
             LogSharingFailed(logger, ex);
         }

@@ -9,7 +9,9 @@ namespace Portal.Cluster;
 /// changed bindings, it tells the others, which forget their copy of that account, so their next call to the phone
 /// reads the database and finds the new binding (with its Path, RFC 3327, and the address it registered from), and
 /// an unregistered phone is no longer rung. Lost messages (Redis away) leave a node's copy stale until the binding
-/// expires; Kamailio's dispatcher should send a phone's REGISTERs and calls to the same node where it can.
+/// expires. Each node writes an account's whole list, so two nodes registering phones of one account within the same
+/// few milliseconds can lose one binding until that phone's next refresh: the dispatcher in front should send one
+/// account's REGISTERs to one node (hashing on the To user), which also keeps TCP phones on their connection's node.
 /// </summary>
 public sealed class SharedRegistrations(ClusterBus bus, SipRegistrationEvents registrationEvents)
 {
@@ -19,15 +21,25 @@ public sealed class SharedRegistrations(ClusterBus bus, SipRegistrationEvents re
     public async Task<IAsyncDisposable> AttachAsync(BindingCache bindings)
     {
         ArgumentNullException.ThrowIfNull(bindings);
-        var subscription = await bus.SubscribeAsync<int>(Topic, accountId =>
+        var subscription = await bus.SubscribeAsync<int>(Topic, accountId => _ = ForgetAsync(bindings, accountId));
+        Action<int> send = accountId => bus.Publish(Topic, accountId);
+        bindings.Stored += send;
+        return new Attachment(bindings, send, subscription);
+    }
+
+    private async Task ForgetAsync(BindingCache bindings, int accountId)
+    {
+        // This node's own changes not yet written would be lost to its next read of the database: write them first.
+        try
+        {
+            await bindings.FlushAsync();
+        }
+        finally
         {
             bindings.Forget(accountId);
             // The Registrations views on this node read the database: they show the other node's change now.
             registrationEvents.Publish(accountId);
-        });
-        Action<int> send = accountId => bus.Publish(Topic, accountId);
-        bindings.Stored += send;
-        return new Attachment(bindings, send, subscription);
+        }
     }
 
     private sealed class Attachment(BindingCache bindings, Action<int> send, IAsyncDisposable subscription) : IAsyncDisposable
