@@ -12,6 +12,9 @@ namespace Portal.Sip.Auth;
 /// too many failures from anywhere is refused too, except from addresses that authenticated as it lately, so a
 /// guess spread over many addresses is slowed while the account's own phones keep working. Unknown names count
 /// like real ones, so a block reveals nothing. Each table has a fixed size and costs O(1) per request.
+/// <para>With several nodes (<see cref="ISharedBans"/>, DESIGN §11) the tables still decide every answer here;
+/// failures are also added up across nodes, the node whose failure reaches a limit blocks and announces it, and
+/// a block started on any node holds on all.</para>
 /// </summary>
 public sealed partial class AuthFailureLimiter
 {
@@ -25,11 +28,13 @@ public sealed partial class AuthFailureLimiter
     private readonly BoundedTable<(string Name, IPAddress Address), DateTimeOffset> trusted;
     private readonly SipMetrics metrics;
     private readonly IBanReport? bans;
+    private readonly ISharedBans? shared;
 
     public AuthFailureLimiter(TimeProvider time, SipLimitOptions? limits = null, ILogger? logger = null, SipMetrics? metrics = null,
-        IBanReport? bans = null)
+        IBanReport? bans = null, ISharedBans? shared = null)
     {
         this.bans = bans;
+        this.shared = shared;
         this.metrics = metrics ?? SipMetrics.Unobserved;
         this.time = time;
         this.limits = limits ?? new SipLimitOptions();
@@ -63,17 +68,93 @@ public sealed partial class AuthFailureLimiter
         var window = limits.AuthFailureWindow;
         if (Count(byAddress, source, now, window) == limits.AuthFailuresPerAddress)
         {
-            LogAddressBlocked(logger, source, limits.AuthFailuresPerAddress, (int)window.TotalSeconds);
-            metrics.BanStarted("auth-address");
-            bans?.BanStarted(new SipBan("auth-address", source, null, window, $"{limits.AuthFailuresPerAddress} failed digest answers"));
+            BlockAddress(source, announce: true);
         }
 
         if (Count(byName, username, now, window) == limits.AuthFailuresPerAccount)
         {
-            LogNameBlocked(logger, shown, limits.AuthFailuresPerAccount, (int)window.TotalSeconds, source);
-            metrics.BanStarted("auth-account");
-            bans?.BanStarted(new SipBan("auth-account", source, shown, window, $"{limits.AuthFailuresPerAccount} failed digest answers for the name"));
+            BlockName(source, username, announce: true);
         }
+
+        if (shared is not null)
+        {
+            var address = source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source;
+            if (limits.AuthFailuresPerAddress > 0)
+            {
+                shared.CountFailure($"{SipBan.AuthAddress}:{address}", window, limits.AuthFailuresPerAddress, () => BlockAddress(source, announce: false));
+            }
+
+            if (limits.AuthFailuresPerAccount > 0)
+            {
+                shared.CountFailure($"{SipBan.AuthAccount}:{username}", window, limits.AuthFailuresPerAccount, () => BlockName(source, username, announce: false));
+            }
+        }
+    }
+
+    /// <summary>Holds a block another node started (DESIGN §11), for what is left of it.</summary>
+    public void Apply(SipBan peerBan)
+    {
+        ArgumentNullException.ThrowIfNull(peerBan);
+        // A window that started this long ago ends when the peer's block does.
+        var start = time.GetUtcNow() + peerBan.Duration - limits.AuthFailureWindow;
+        switch (peerBan.Kind)
+        {
+            case SipBan.AuthAddress when limits.AuthFailuresPerAddress > 0:
+                Install(byAddress, peerBan.Address, start, limits.AuthFailuresPerAddress);
+                LogPeerBlock(logger, peerBan.Kind, (int)peerBan.Duration.TotalSeconds, peerBan.Address.ToString());
+                break;
+            case SipBan.AuthAccount when limits.AuthFailuresPerAccount > 0 && peerBan.Account is { } name:
+                Install(byName, name, start, limits.AuthFailuresPerAccount);
+                LogPeerBlock(logger, peerBan.Kind, (int)peerBan.Duration.TotalSeconds, $"user '{Printable(name)}'");
+                break;
+        }
+    }
+
+    private void BlockAddress(IPAddress source, bool announce)
+    {
+        var window = limits.AuthFailureWindow;
+        // The shared count reached the limit with failures seen on several nodes: block here unless this node's own count already did.
+        if (!announce && !Install(byAddress, source, time.GetUtcNow(), limits.AuthFailuresPerAddress))
+        {
+            return;
+        }
+
+        LogAddressBlocked(logger, source, limits.AuthFailuresPerAddress, (int)window.TotalSeconds);
+        metrics.BanStarted(SipBan.AuthAddress);
+        var ban = new SipBan(SipBan.AuthAddress, source, null, window, $"{limits.AuthFailuresPerAddress} failed digest answers");
+        bans?.BanStarted(ban);
+        shared?.Announce(ban);
+    }
+
+    private void BlockName(IPAddress source, string username, bool announce)
+    {
+        var window = limits.AuthFailureWindow;
+        if (!announce && !Install(byName, username, time.GetUtcNow(), limits.AuthFailuresPerAccount))
+        {
+            return;
+        }
+
+        var shown = Printable(username);
+        LogNameBlocked(logger, shown, limits.AuthFailuresPerAccount, (int)window.TotalSeconds, source);
+        metrics.BanStarted(SipBan.AuthAccount);
+        var ban = new SipBan(SipBan.AuthAccount, source, shown, window, $"{limits.AuthFailuresPerAccount} failed digest answers for the name")
+        {
+            Account = username,
+        };
+        bans?.BanStarted(ban);
+        shared?.Announce(ban);
+    }
+
+    /// <summary>Makes <paramref name="key"/> blocked in a window from <paramref name="start"/>; false if it was blocked already.</summary>
+    private bool Install<TKey>(BoundedTable<TKey, Window> table, TKey key, DateTimeOffset start, int max) where TKey : notnull
+    {
+        var wasBlocked = false;
+        table.AddOrUpdate(key, (start, max, now: time.GetUtcNow(), length: limits.AuthFailureWindow), (current, exists, state) =>
+        {
+            wasBlocked = exists && current!.Start + state.length > state.now && current.Failures >= state.max;
+            return wasBlocked && current!.Start >= state.start ? current : new Window(state.start, Math.Max(state.max, exists ? current!.Failures : 0));
+        });
+        return !wasBlocked;
     }
 
     /// <summary>Remembers that <paramref name="source"/> knows the password of <paramref name="username"/>.</summary>
@@ -111,4 +192,8 @@ public sealed partial class AuthFailureLimiter
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIP auth blocked user '{Username}' after {Failures} failures, for {Seconds} s, last from {Address}")]
     private static partial void LogNameBlocked(ILogger logger, string username, int failures, int seconds, IPAddress address);
+
+    // Not a fail2ban line: the node where the limit was reached logged that one.
+    [LoggerMessage(Level = LogLevel.Information, Message = "SIP auth block ({Kind}) started on another node, held here for {Seconds} s: {Subject}")]
+    private static partial void LogPeerBlock(ILogger logger, string kind, int seconds, string subject);
 }

@@ -29,10 +29,12 @@ public sealed class SipServer : IAsyncDisposable
 {
     private readonly SipTransport transport;
     private readonly BindingCache bindings;
+    private readonly IDisposable? peerBans;
 
     private SipServer(SipTransport transport, BindingCache bindings, SipRegistrar registrar, CallManager calls,
-        ProviderRegistrationClient? providerRegistrations, OverloadGuard overload, NatKeepAlive? keepAlive, SipTrace trace)
+        ProviderRegistrationClient? providerRegistrations, OverloadGuard overload, NatKeepAlive? keepAlive, SipTrace trace, IDisposable? peerBans)
     {
+        this.peerBans = peerBans;
         Overload = overload;
         this.transport = transport;
         this.bindings = bindings;
@@ -79,7 +81,8 @@ public sealed class SipServer : IAsyncDisposable
         ITransferRateLimit? transferRateLimit = null,
         ICallStartHistory? callStarts = null,
         SipMetrics? metrics = null,
-        IBanReport? bans = null)
+        IBanReport? bans = null,
+        ISharedBans? sharedBans = null)
     {
         metrics ??= SipMetrics.Unobserved;
         // Read before anything listens, so a bad Sip:DirectDial stops the start with its message.
@@ -89,8 +92,8 @@ public sealed class SipServer : IAsyncDisposable
         var registrations = new BindingCache(bindings, loggers.CreateLogger<BindingCache>());
         var registrar = new SipRegistrar(registrations, time, new RegistrarOptions { NatMaxExpires = Math.Max(0, options.Nat.MaxExpiresSeconds) });
         var limits = options.Limits;
-        var authenticator = new DigestAuthenticator(accounts, new DigestNonces(time, limits.TableCapacity),
-            new AuthFailureLimiter(time, limits, loggers.CreateLogger<AuthFailureLimiter>(), metrics, bans), options.EffectiveRealm,
+        var authFailures = new AuthFailureLimiter(time, limits, loggers.CreateLogger<AuthFailureLimiter>(), metrics, bans, sharedBans);
+        var authenticator = new DigestAuthenticator(accounts, new DigestNonces(time, limits.TableCapacity), authFailures, options.EffectiveRealm,
             DigestAuthenticator.ParseAlgorithms(options.DigestAlgorithms),
             options.Md5OnlyUserAgents.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             limits.AllowDigestWithoutQop);
@@ -99,7 +102,19 @@ public sealed class SipServer : IAsyncDisposable
         // arrive in between wait for the layer.
         var layerReady = new TaskCompletionSource<SipTransactionLayer>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Flooding sources are dropped before any transaction or account work (DESIGN §10); responses always pass.
-        var flood = new FloodGuard(time, limits, loggers.CreateLogger<FloodGuard>(), metrics, bans);
+        var flood = new FloodGuard(time, limits, loggers.CreateLogger<FloodGuard>(), metrics, bans, sharedBans);
+        // Bans other nodes started are held here too (DESIGN §11), in the same tables every request is checked against.
+        var peerBans = sharedBans?.Subscribe(ban =>
+        {
+            if (ban.Kind == SipBan.Flood)
+            {
+                flood.Apply(ban);
+            }
+            else
+            {
+                authFailures.Apply(ban);
+            }
+        });
         var trace = new SipTrace(options.Trace, time);
         var transport = SipTransport.Start(listen,
             (message, remote, local) =>
@@ -127,7 +142,7 @@ public sealed class SipServer : IAsyncDisposable
             TimeSpan.FromSeconds(Math.Max(1, options.ProviderScanSeconds)), registeredProviders);
         var keepAlive = options.Nat.KeepAliveSeconds <= 0 ? null : new NatKeepAlive(layer, addresses, options.DomainList.FirstOrDefault() ?? "localhost",
             registrar, registrations, time, loggers.CreateLogger<NatKeepAlive>(), TimeSpan.FromSeconds(options.Nat.KeepAliveSeconds));
-        return new SipServer(transport, registrations, registrar, calls, providerClient, overload, keepAlive, trace);
+        return new SipServer(transport, registrations, registrar, calls, providerClient, overload, keepAlive, trace, peerBans);
     }
 
     private static async ValueTask DeliverAsync(Task<SipTransactionLayer> layer, SipMessage message, SipEndPoint remote, SipEndPoint local) =>
@@ -153,6 +168,7 @@ public sealed class SipServer : IAsyncDisposable
     /// <summary>Hangs up the calls in progress (briefly waiting for their records), then closes the sockets.</summary>
     public async ValueTask DisposeAsync()
     {
+        peerBans?.Dispose();
         await Calls.StopAsync(TimeSpan.FromSeconds(2));
         await transport.DisposeAsync();
         await bindings.DisposeAsync();

@@ -8,4 +8,12 @@ namespace Portal.Sip.Limits;
 /// <param name="Username">For <c>auth-account</c>, the blocked user name as a log line may show it; else null.</param>
 /// <param name="Duration">How long the ban lasts.</param>
 /// <param name="Reason">What crossed which limit, for people.</param>
-public sealed record SipBan(string Kind, IPAddress Address, string? Username, TimeSpan Duration, string Reason);
+public sealed record SipBan(string Kind, IPAddress Address, string? Username, TimeSpan Duration, string Reason)
+{
+    public const string Flood = "flood";
+    public const string AuthAddress = "auth-address";
+    public const string AuthAccount = "auth-account";
+
+    /// <summary>For <c>auth-account</c>, the name exactly as phones send it, so other nodes block the same one (<see cref="ISharedBans"/>).</summary>
+    public string? Account { get; init; }
+}

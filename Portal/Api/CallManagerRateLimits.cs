@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Portal.Cluster;
 using Portal.Sip.Calls.Transfers;
 using Portal.Sip.Calls;
 
@@ -9,7 +10,8 @@ namespace Portal.Api;
 /// <summary>
 /// Fixed one-minute windows per source address and per user (DESIGN §7). The API charges the per-user window
 /// itself, after the key is verified, so nobody can spend another user's quota by naming them. A phone's REFER
-/// spends the same per-user budget (<see cref="ITransferRateLimit"/>, DESIGN §10).
+/// spends the same per-user budget (<see cref="ITransferRateLimit"/>, DESIGN §10). With several nodes
+/// (<see cref="SharedRateCounts"/>, DESIGN §11) the windows are added up across them.
 /// </summary>
 public sealed class CallManagerRateLimits : ITransferRateLimit, IDisposable
 {
@@ -17,20 +19,24 @@ public sealed class CallManagerRateLimits : ITransferRateLimit, IDisposable
 
     private readonly PartitionedRateLimiter<string>? perAddress;
     private readonly PartitionedRateLimiter<string>? perUser;
+    private readonly CallManagerRateLimitOptions limits;
+    private readonly SharedRateCounts? shared;
 
-    public CallManagerRateLimits(IOptions<CallManagerRateLimitOptions> options)
+    public CallManagerRateLimits(IOptions<CallManagerRateLimitOptions> options, SharedRateCounts? shared = null)
     {
-        perAddress = Create(options.Value.PerAddressPerMinute);
-        perUser = Create(options.Value.PerUserPerMinute);
+        limits = options.Value;
+        this.shared = shared;
+        perAddress = Create(limits.PerAddressPerMinute);
+        perUser = Create(limits.PerUserPerMinute);
     }
 
     /// <summary>Counts a request from <paramref name="address"/>; false, with when to retry, once over the limit.</summary>
     public bool TryAcquireForAddress(IPAddress? address, out TimeSpan retryAfter) =>
-        TryAcquire(perAddress, Partition(address), out retryAfter);
+        TryAcquireShared(perAddress, "callmanager-address", Partition(address), limits.PerAddressPerMinute, out retryAfter);
 
     /// <summary>Counts a transfer request by <paramref name="userId"/>; false, with when to retry, once over the limit.</summary>
     public bool TryAcquireForUser(string userId, out TimeSpan retryAfter) =>
-        TryAcquire(perUser, userId, out retryAfter);
+        TryAcquireShared(perUser, "callmanager-user", userId, limits.PerUserPerMinute, out retryAfter);
 
     bool ITransferRateLimit.TryAcquire(string ownerId, out TimeSpan retryAfter) => TryAcquireForUser(ownerId, out retryAfter);
 
@@ -44,6 +50,27 @@ public sealed class CallManagerRateLimits : ITransferRateLimit, IDisposable
         ? null
         : PartitionedRateLimiter.Create<string, string>(partition => RateLimitPartition.GetFixedWindowLimiter(partition,
             _ => new FixedWindowRateLimiterOptions { PermitLimit = permitsPerMinute, Window = Window, QueueLimit = 0, AutoReplenishment = true }));
+
+    /// <summary>This node's window decides at once; the nodes' total, when shared, refuses what this node alone would let through.</summary>
+    private bool TryAcquireShared(PartitionedRateLimiter<string>? limiter, string limit, string partition, int permits, out TimeSpan retryAfter)
+    {
+        if (limiter is not null && shared is not null && shared.IsOver(limit, partition, Window, out retryAfter))
+        {
+            return false;
+        }
+
+        if (!TryAcquire(limiter, partition, out retryAfter))
+        {
+            return false;
+        }
+
+        if (limiter is not null)
+        {
+            shared?.Count(limit, partition, permits, Window);
+        }
+
+        return true;
+    }
 
     private static bool TryAcquire(PartitionedRateLimiter<string>? limiter, string partition, out TimeSpan retryAfter)
     {

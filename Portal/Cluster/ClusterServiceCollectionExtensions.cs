@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Options;
+using Portal.Sip.Limits;
 using StackExchange.Redis;
 
 namespace Portal.Cluster;
@@ -15,6 +16,8 @@ public static class ClusterServiceCollectionExtensions
     /// The node's identity and, with <c>Cluster:Redis</c>, one Redis connection for the process and the Data
     /// Protection key ring in Redis, so a sign-in cookie or a provider password protected on one node is read on any
     /// other. Without Redis the keys stay in <c>Portal:DataProtectionKeysPath</c>, as on a single machine.
+    /// With Redis the nodes also share SIP bans and failure counts, the call manager API's rate windows, the SIP
+    /// directory's changes and registrations (README "Several machines").
     /// </summary>
     public static IServiceCollection AddPortalCluster(this IServiceCollection services, IConfiguration configuration,
         IDataProtectionBuilder dataProtection, string keysPath)
@@ -38,6 +41,15 @@ public static class ClusterServiceCollectionExtensions
         });
         services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
             options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), DataProtectionKeysKey));
+
+        services.AddSingleton<ClusterBus>();
+        services.AddSingleton<SharedRateCounts>();
+        services.AddSingleton<SharedRegistrations>();
+        // Hosted before the SIP service (registered later), so both listen before the first SIP message.
+        services.AddHostedService<SharedDirectoryChanges>();
+        services.AddSingleton<RedisSharedBans>();
+        services.AddSingleton<ISharedBans>(sp => sp.GetRequiredService<RedisSharedBans>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisSharedBans>());
         return services;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Portal.Cluster;
 using Portal.Sip.Calls.Admission;
 using Portal.Sip.Calls.Records;
 using Portal.Sip.Calls.Transfers;
@@ -31,13 +32,16 @@ public sealed partial class SipHostedService(
     IBanReport bans,
     TimeProvider time,
     ILoggerFactory loggers,
-    ILogger<SipHostedService> logger) : IHostedService, IAsyncDisposable
+    ILogger<SipHostedService> logger,
+    ISharedBans? sharedBans = null,
+    SharedRegistrations? sharedRegistrations = null) : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
 
     private SipServer? server;
     private CancellationTokenSource? stopping;
     private Task? sweeper;
+    private IAsyncDisposable? sharing;
 
     /// <summary>Where the service actually listens (ports chosen at start when configured as 0).</summary>
     public IReadOnlyList<SipEndPoint> LocalEndPoints => server?.LocalEndPoints ?? [];
@@ -58,9 +62,11 @@ public sealed partial class SipHostedService(
         // The directory is read whole before the first packet, so no request waits on the database for it.
         await directory.LoadAsync(cancellationToken);
         server = SipServer.Start(options.Value, directory, bindings, directory, directory, callRecords, time, loggers, providerRegistrations,
-            dialplanEvaluator, transferRateLimit, callStarts, metrics, bans);
+            dialplanEvaluator, transferRateLimit, callStarts, metrics, bans, sharedBans);
         // Once stored: the Registrations views read the database.
         server.Bindings.Stored += registrationEvents.Publish;
+        // With several nodes (DESIGN §11), what one stores the others read again.
+        sharing = sharedRegistrations is null ? null : await sharedRegistrations.AttachAsync(server.Bindings);
         if (server.ProviderRegistrations is { } registrationClient)
         {
             registrationClient.StatusChanged += (providerId, _) => providerStatusEvents.Publish(providerId);
@@ -94,6 +100,12 @@ public sealed partial class SipHostedService(
 
             // The calls' last records (Interrupted, for the ones the stop hung up) are queued now: write them.
             await callRecords.FlushAsync();
+        }
+
+        // After the server's last registrations are written, so the other nodes hear of them too.
+        if (Interlocked.Exchange(ref sharing, null) is { } shared)
+        {
+            await shared.DisposeAsync();
         }
     }
 

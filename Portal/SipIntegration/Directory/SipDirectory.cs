@@ -16,7 +16,8 @@ namespace Portal.SipIntegration.Directory;
 /// §10: unauthenticated traffic is cheap), in the manner of Kamailio's usrloc: read whole at start, then changed
 /// when the database does. A save in this process marks its owner stale at once (through
 /// <see cref="SipDirectoryInterceptor"/>), so lookups for that owner read the database until a background reload
-/// has caught up; an edited dialplan still takes effect for the next call. Changes made by other processes (the
+/// has caught up; an edited dialplan still takes effect for the next call. Saves on another node of a cluster arrive
+/// the same way through Redis (<c>Portal/Cluster/SharedDirectoryChanges</c>); changes made by other processes (the
 /// admin commands while the server runs) arrive with the periodic full refresh.
 /// </summary>
 public sealed partial class SipDirectory : ISipAccountDirectory, IDialplanSource, IProviderDirectory, IDisposable
