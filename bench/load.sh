@@ -3,6 +3,9 @@
 # ports picked at run time, driven by sipp over UDP on 127.0.0.1.
 #
 #   bench/load.sh [calls] [--kamailio]    warm-up, then a sweep of call rates (authenticated call, answer, BYE at once)
+#   bench/load.sh calls --nodes N         the same sweep through Kamailio with deploy/kamailio/portal-dispatcher.cfg in
+#                                         front of N Portal nodes on one PostgreSQL and one Redis (throwaway ones,
+#                                         scripts/test-services.sh): README "Several machines"
 #   bench/load.sh held [N]                N concurrent calls held (default 5000): memory per held call
 #   bench/load.sh register                1,000 accounts, a sweep of REGISTER rates with digest
 #
@@ -10,27 +13,31 @@
 # --portal-dir DIR (reuse a published build holding Portal.dll instead of publishing one).
 # On a shared machine hold the build lock for the whole run, so no build competes with the measurement:
 #   flock /tmp/portal-build.lock bench/load.sh calls
-# Needs sipp (Debian sip-tester), python3, and kamailio for --kamailio. Exits non-zero if it could not run.
+# Needs sipp (Debian sip-tester), python3, kamailio for --kamailio and --nodes, postgresql and redis-server for --nodes. Exits non-zero if it could not run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
 
-mode=calls kamailio=0 rates="" seconds=10 warmup=3000 portal_dir="" held=5000
+mode=calls kamailio=0 nodes=0 rates="" seconds=10 warmup=3000 portal_dir="" held=5000
 while [ $# -gt 0 ]; do
   case "$1" in
     calls|register) mode="$1" ;;
     held) mode=held; if [[ "${2:-}" =~ ^[0-9]+$ ]]; then held="$2"; shift; fi ;;
     --kamailio) kamailio=1 ;;
+    --nodes) nodes="$2"; shift ;;
     --rates) rates="$2"; shift ;;
     --seconds) seconds="$2"; shift ;;
     --warmup) warmup="$2"; shift ;;
     --portal-dir) portal_dir="$2"; shift ;;
-    *) echo "usage: $0 [calls [--kamailio]|held [N]|register] [--rates \"R …\"] [--seconds S] [--warmup N] [--portal-dir DIR]" >&2; exit 2 ;;
+    *) echo "usage: $0 [calls [--kamailio|--nodes N]|held [N]|register] [--rates \"R …\"] [--seconds S] [--warmup N] [--portal-dir DIR]" >&2; exit 2 ;;
   esac
   shift
 done
 [ "$kamailio" = 1 ] && [ "$mode" != calls ] && { echo "--kamailio goes with the calls sweep only" >&2; exit 2; }
 for tool in sipp python3; do command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install sip-tester python3)" >&2; exit 1; }; done
+[[ "$nodes" =~ ^[0-9]+$ ]] || { echo "--nodes takes a number" >&2; exit 2; }
+[ "$nodes" -gt 0 ] && { [ "$mode" != calls ] || [ "$kamailio" = 1 ]; } && { echo "--nodes goes with the calls sweep only, without --kamailio" >&2; exit 2; }
+[ "$nodes" -gt 0 ] && ! command -v kamailio >/dev/null && { echo "kamailio is missing (apt-get install kamailio)" >&2; exit 1; }
 [ "$kamailio" = 1 ] && ! command -v kamailio >/dev/null && { echo "kamailio is missing (apt-get install kamailio)" >&2; exit 1; }
 
 work="$(mktemp -d)"
@@ -38,6 +45,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$nodes" -gt 0 ] && declare -F stop_test_services >/dev/null; then stop_test_services; fi
   if [ -n "${KEEP_WORK:-}" ]; then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -48,13 +56,23 @@ hz=$(getconf CLK_TCK)
 scenarios="$repo/bench/scenarios"
 password='alice-password-1'
 
-# The server under test: its pid, and every process of it (Kamailio forks its workers).
-server_pid=""
-server_pids() { echo "$server_pid"; [ "$kamailio" = 1 ] && pgrep -P "$server_pid" || true; }
+# The server under test: its pid, and every process of it (Kamailio forks its workers; with --nodes, the nodes too).
+server_pid="" node_pids=()
+server_pids() {
+  echo "$server_pid"
+  { [ "$kamailio" = 1 ] || [ "$nodes" -gt 0 ]; } && pgrep -P "$server_pid" || true
+  [ "$nodes" -gt 0 ] && printf '%s\n' "${node_pids[@]}"
+  true
+}
 cpu_ticks() { local t=0 p; for p in $(server_pids); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
 # Portal is one process: its resident set. Kamailio's workers share memory, so their proportional set sizes add up.
 rss_mb() {
-  if [ "$kamailio" = 1 ]; then
+  if [ "$nodes" -gt 0 ]; then
+    local kb=0 p
+    for p in $(pgrep -P "$server_pid") "$server_pid"; do kb=$((kb + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup"))); done
+    for p in "${node_pids[@]}"; do kb=$((kb + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status"))); done
+    echo $((kb / 1024))
+  elif [ "$kamailio" = 1 ]; then
     local kb=0 p; for p in $(server_pids); do kb=$((kb + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup"))); done
     echo $((kb / 1024))
   else
@@ -71,36 +89,83 @@ sipp_stat() {
 sip_port="$(free_port)" callee_port="$(free_port)"
 while [ "$callee_port" = "$sip_port" ]; do callee_port="$(free_port)"; done
 
-start_portal() {
+publish_portal() {
   if [ -z "$portal_dir" ]; then
     portal_dir="$work/publish"
     echo "publishing the Release build of Portal…" >&2
     dotnet publish Portal/Portal.csproj -c Release -o "$portal_dir" -nologo -v quiet >/dev/null
   fi
   [ -f "$portal_dir/Portal.dll" ] || { echo "no Portal.dll in $portal_dir" >&2; exit 1; }
-  portal=(dotnet "$portal_dir/Portal.dll" "--ConnectionStrings:Portal=Data Source=$work/portal.db"
-    "--Portal:DataProtectionKeysPath=$work/keys" --Sip:Domains=sip.example.test)
+}
+
+# Flood control, failed-auth blocks, the per-owner call cap, velocity limits and the per-owner dialplan
+# concurrency are for the public internet and many owners; the bench has one owner, so they are off or out of
+# reach here and the bench measures the call path. The tables keep their default bounds.
+bench_settings=(--Sip:DirectDial:DeniedNetworks=none --Sip:Limits:RequestsPerSecondPerAddress=0 --Sip:MaxConcurrentCallsPerOwner=100000
+  --Sip:Limits:AuthFailuresPerAddress=1000000 --Sip:Limits:AuthFailuresPerAccount=1000000
+  --Sip:MaxCallsPerHourPerOwner=0 --Sip:MaxCallsPerDayPerOwner=0 --Sip:MaxDialplanEvaluationsPerOwner=1000
+  --Logging:LogLevel:Default=Warning)
+
+# The owner, alice and her dialplan, with the admin commands of "${portal[@]}".
+make_owner() {
   "${portal[@]}" user add owner --email owner@example.test --password 'owner-password-1' >/dev/null 2>&1
   echo "when /.*/ then sys.Dial(\"\${dst}@127.0.0.1:$callee_port\")" > "$work/default.rules"
   "${portal[@]}" dialplan set owner default --file "$work/default.rules" >/dev/null
   "${portal[@]}" sip-account add owner alice --password "$password" --out-dialplan default >/dev/null
-  [ "$mode" = register ] && make_accounts
-  # Flood control, failed-auth blocks, the per-owner call cap, velocity limits and the per-owner dialplan
-  # concurrency are for the public internet and many owners; the bench has one owner, so they are off or out of
-  # reach here and the bench measures the call path. The tables keep their default bounds.
-  "${portal[@]}" "--Sip:Listen=udp:127.0.0.1:$sip_port,tcp:127.0.0.1:$sip_port" "--urls=http://127.0.0.1:$(free_port)" \
-    --Sip:DirectDial:DeniedNetworks=none --Sip:Limits:RequestsPerSecondPerAddress=0 --Sip:MaxConcurrentCallsPerOwner=100000 \
-    --Sip:Limits:AuthFailuresPerAddress=1000000 --Sip:Limits:AuthFailuresPerAccount=1000000 \
-    --Sip:MaxCallsPerHourPerOwner=0 --Sip:MaxCallsPerDayPerOwner=0 --Sip:MaxDialplanEvaluationsPerOwner=1000 \
-    --Logging:LogLevel:Default=Warning > "$work/server.log" 2>&1 &
-  server_pid=$!; pids+=("$server_pid")
-  # The log is at Warning (per-call lines would cost CPU under load), so wait for the port to be bound.
+}
+
+# wait_for_udp <pid> <port> <log> <name>: the log is at Warning (per-call lines would cost CPU under load), so wait
+# for the port to be bound.
+wait_for_udp() {
   for _ in $(seq 300); do
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; echo "Portal did not start" >&2; exit 1; }
-    ss -lun | grep -q "127.0.0.1:$sip_port " && { sleep 1; return; }
+    kill -0 "$1" 2>/dev/null || { cat "$3" >&2; echo "$4 did not start" >&2; exit 1; }
+    ss -lun | grep -q "127.0.0.1:$2 " && { sleep 1; return; }
     sleep 0.2
   done
-  echo "Portal did not listen on $sip_port" >&2; exit 1
+  echo "$4 did not listen on $2" >&2; exit 1
+}
+
+start_portal() {
+  publish_portal
+  portal=(dotnet "$portal_dir/Portal.dll" "--ConnectionStrings:Portal=Data Source=$work/portal.db"
+    "--Portal:DataProtectionKeysPath=$work/keys" --Sip:Domains=sip.example.test)
+  make_owner
+  [ "$mode" = register ] && make_accounts
+  "${portal[@]}" "--Sip:Listen=udp:127.0.0.1:$sip_port,tcp:127.0.0.1:$sip_port" "--urls=http://127.0.0.1:$(free_port)" \
+    "${bench_settings[@]}" > "$work/server.log" 2>&1 &
+  server_pid=$!; pids+=("$server_pid")
+  wait_for_udp "$server_pid" "$sip_port" "$work/server.log" Portal
+}
+
+# --nodes N: throwaway PostgreSQL and Redis, N nodes sharing them, and Kamailio with the shipped dispatcher
+# configuration on $sip_port in front of them (the node list and listen address substituted, as the tests do).
+start_cluster() {
+  # shellcheck source=../scripts/test-services.sh
+  source "$repo/scripts/test-services.sh"
+  start_postgres >&2
+  start_redis >&2
+  publish_portal
+  portal=(dotnet "$portal_dir/Portal.dll" --Database:Provider=Postgres
+    "--ConnectionStrings:Portal=${PORTAL_TEST_POSTGRES/Database=postgres/Database=portal_bench}"
+    "--Cluster:Redis=$PORTAL_TEST_REDIS" --Sip:Domains=sip.example.test)
+  make_owner
+  local i port list="$work/portal-nodes.list"
+  : > "$list"
+  for i in $(seq "$nodes"); do
+    port="$(free_port)"
+    "${portal[@]}" "--Cluster:NodeId=node-$i" "--Sip:Listen=udp:127.0.0.1:$port,tcp:127.0.0.1:$port" \
+      "--urls=http://127.0.0.1:$(free_port)" "${bench_settings[@]}" > "$work/node-$i.log" 2>&1 &
+    node_pids+=($!); pids+=($!)
+    wait_for_udp "$!" "$port" "$work/node-$i.log" "node-$i"
+    echo "1 sip:127.0.0.1:$port 0 0" >> "$list"
+  done
+  mkdir -p "$work/kamailio"
+  sed -e "s/0\.0\.0\.0:5060/127.0.0.1:$sip_port/" -e "s#/etc/kamailio/portal-nodes.list#$list#" \
+    "$repo/deploy/kamailio/portal-dispatcher.cfg" > "$work/kamailio/kamailio.cfg"
+  kamailio -f "$work/kamailio/kamailio.cfg" -DD -E -m 256 -M 16 -Y "$work/kamailio" -P "$work/kamailio/kamailio.pid" \
+    > "$work/server.log" 2>&1 &
+  server_pid=$!; pids+=("$server_pid")
+  wait_for_udp "$server_pid" "$sip_port" "$work/server.log" Kamailio
 }
 
 start_kamailio() {
@@ -258,8 +323,9 @@ register_sweep() {
   [ "$registered" -gt 0 ] || { cat "$work/reg-$rate/screen.txt" >&2; echo "no registration succeeded" >&2; exit 1; }
 }
 
-if [ "$kamailio" = 1 ]; then start_kamailio; else start_portal; fi
-echo "$( [ "$kamailio" = 1 ] && echo "Kamailio $(kamailio -v | awk 'NR == 1 {print $3}')" || echo Portal) on udp:127.0.0.1:$sip_port, $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')"
+if [ "$kamailio" = 1 ]; then start_kamailio; elif [ "$nodes" -gt 0 ]; then start_cluster; else start_portal; fi
+echo "$( [ "$kamailio" = 1 ] && echo "Kamailio $(kamailio -v | awk 'NR == 1 {print $3}')" ||
+  { [ "$nodes" -gt 0 ] && echo "$nodes Portal node(s) behind the Kamailio dispatcher" || echo Portal; }) on udp:127.0.0.1:$sip_port, $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')"
 case "$mode" in
   calls) start_callee; sweep_calls ;;
   held) start_callee; hold_calls ;;

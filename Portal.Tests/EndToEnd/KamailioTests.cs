@@ -130,12 +130,15 @@ public sealed class KamailioTests : IAsyncLifetime
         await factory.CreateUserWithSipAccountAsync("bob", "bob", "b0b-secret-1");
         await using var phone = await Baresip.StartAsync("bob", "b0b-secret-1", factory.SipPort, outboundProxy: proxy.Address);
         await phone.Process.WaitForOutputAsync("200 OK", TimeSpan.FromSeconds(20));
-        await using (var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+        // Registrations are written behind (in batches), so the row may land a moment after the 200.
+        SipBinding? binding = null;
+        await WaitUntilAsync(() =>
         {
-            var binding = await db.SipBindings.AsNoTracking().SingleAsync(b => b.SipAccount!.Username == "bob");
-            Assert.True(binding.Path is { } path && path.StartsWith($"<sip:{proxy.Address}", StringComparison.Ordinal) && path.Contains("received=", StringComparison.Ordinal),
-                $"Path: {binding.Path}");
-        }
+            using var db = factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
+            return (binding = db.SipBindings.AsNoTracking().SingleOrDefault(b => b.SipAccount!.Username == "bob")) is not null;
+        }, () => proxy.Process.Output);
+        Assert.True(binding!.Path is { } path && path.StartsWith($"<sip:{proxy.Address}", StringComparison.Ordinal) && path.Contains("received=", StringComparison.Ordinal),
+            $"Path: {binding.Path}");
 
         var (exit, output) = await Sipp.RunAsync("call-uac-auth-to-phone.xml", factory.SipPort, service: "bob", authUser: "alice",
             authPassword: "s3cret-pass", timeout: PeerTimeout, extra: ["-d", "500"]);

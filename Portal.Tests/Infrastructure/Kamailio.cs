@@ -59,6 +59,39 @@ public sealed class Kamailio : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kamailio with the deployable dispatcher configuration (<c>deploy/kamailio/portal-dispatcher.cfg</c>) in front
+    /// of Portal nodes on 127.0.0.1 at <paramref name="nodePorts"/>: the file as shipped, with its listen addresses
+    /// and its node list's path replaced, logging each request it relays. It logs <c>Portal node sip:… is down</c> (or <c>up</c>) when a node
+    /// stops (or starts again) answering its OPTIONS pings.
+    /// </summary>
+    public static async Task<Kamailio> StartDispatcherAsync(IReadOnlyList<int> nodePorts)
+    {
+        var directory = Directory.CreateTempSubdirectory("kamailio-").FullName;
+        var port = PeerProcess.FreePort();
+        var nodes = Path.Combine(directory, "portal-nodes.list");
+        await File.WriteAllLinesAsync(nodes, nodePorts.Select(p => $"1 sip:127.0.0.1:{p.ToString(CultureInfo.InvariantCulture)} 0 0"));
+        var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Kamailio", "portal-dispatcher.cfg"));
+        var config = Path.Combine(directory, "kamailio.cfg");
+        await File.WriteAllTextAsync(config, template
+            .Replace("0.0.0.0:5060", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal)
+            .Replace("/etc/kamailio/portal-nodes.list", nodes, StringComparison.Ordinal));
+        var process = PeerProcess.Start("kamailio",
+            ["-f", config, "-DD", "-E", "-A", "WITH_REQUEST_LOG", "-m", "32", "-M", "8", "-Y", directory, "-P", Path.Combine(directory, "kamailio.pid")],
+            directory);
+        var proxy = new Kamailio(directory, process, port);
+        try
+        {
+            await process.WaitForOutputAsync("SO_RCVBUF is finally", TimeSpan.FromSeconds(20));
+            return proxy;
+        }
+        catch
+        {
+            await proxy.DisposeAsync();
+            throw;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Process.DisposeAsync();

@@ -63,6 +63,12 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>
+    /// A new PostgreSQL database whatever the run's provider, gone at dispose: the one store several nodes share
+    /// (<see cref="ClusterFactAttribute"/>).
+    /// </summary>
+    public static TestDatabase CreatePostgres() => CreatePostgres($"portal_test_{Guid.NewGuid():N}", keep: false);
+
+    /// <summary>
     /// The database of a data folder: <c>portal.db</c> in it (SQLite), or a PostgreSQL database named after it, so a
     /// host started again on the same folder finds the same rows. Dropped at dispose unless <paramref name="keep"/>.
     /// </summary>
