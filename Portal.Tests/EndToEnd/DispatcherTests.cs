@@ -19,7 +19,6 @@ namespace Portal.Tests.EndToEnd;
 [Collection(EndToEndCollection.Name)]
 public sealed class DispatcherTests : IAsyncLifetime
 {
-    private const string NeedsCallForwarding = "needs call forwarding (cluster-calls)";
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);
     private readonly int voiceAppPort = PeerProcess.FreePort();
     private readonly int targetPort = PeerProcess.FreePort();
@@ -134,7 +133,7 @@ public sealed class DispatcherTests : IAsyncLifetime
         Assert.All(records.Skip(1), r => Assert.Equal(CallStatus.Completed, r.Status));
     }
 
-    [ClusterFact(Skip = NeedsCallForwarding)]
+    [ClusterFact]
     public async Task ABlindTransfer_SentToTheNodeWithoutTheCall_IsForwardedToItsOwner_AndCompletes()
     {
         await using var voiceApp = Sipp.StartUas("transfer-voice-app.xml", voiceAppPort);
@@ -161,7 +160,7 @@ public sealed class DispatcherTests : IAsyncLifetime
         Assert.StartsWith("5551234", record.TransferredTo);
     }
 
-    [ClusterFact(Skip = "needs per-node call recovery (cluster-calls)")]
+    [ClusterFact]
     public async Task ANodeStartingAgain_LeavesTheOtherNodesCallsInProgress()
     {
         await using var voiceApp = Sipp.StartUas("call-uas-answer.xml", voiceAppPort);
