@@ -17,7 +17,7 @@ namespace Portal.Tests.EndToEnd;
 /// node B is carried out on node A, B's live views show A's calls, and a stopped owner gets 503 with its reason.
 /// </summary>
 [Trait("Category", "Peers")]
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndCollection.ProxiesAndClusters)]
 public sealed class ClusterCallTests : IAsyncLifetime
 {
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);

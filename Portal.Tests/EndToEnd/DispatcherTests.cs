@@ -16,7 +16,7 @@ namespace Portal.Tests.EndToEnd;
 /// log lines (<c>dispatching INVITE to …</c>, <c>Portal node … is down</c>) show where each request went.
 /// </summary>
 [Trait("Category", "Peers")]
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndCollection.ProxiesAndClusters)]
 public sealed class DispatcherTests : IAsyncLifetime
 {
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);

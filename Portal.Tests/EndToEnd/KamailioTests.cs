@@ -19,7 +19,7 @@ namespace Portal.Tests.EndToEnd;
 /// phone through it. Kamailio's log line per relayed request shows which way each request went.
 /// </summary>
 [Trait("Category", "Peers")]
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndCollection.ProxiesAndClusters)]
 public sealed class KamailioTests : IAsyncLifetime
 {
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);

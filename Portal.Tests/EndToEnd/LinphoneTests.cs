@@ -18,7 +18,7 @@ namespace Portal.Tests.EndToEnd;
 /// API, and sends REFER itself. The far ends are sipp.
 /// </summary>
 [Trait("Category", "Peers")]
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndCollection.ProxiesAndClusters)]
 public sealed class LinphoneTests : IAsyncLifetime
 {
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);

@@ -22,7 +22,7 @@ namespace Portal.Tests.EndToEnd;
 /// earn touch no other test.
 /// </summary>
 [Trait("Category", "Peers")]
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndCollection.ProxiesAndClusters)]
 public sealed class SharedStateClusterTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
