@@ -17,7 +17,7 @@ namespace Portal.Tests.EndToEnd;
 /// through a blind transfer.
 /// </summary>
 [Trait("Category", "Peers")]
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndCollection.ProcessWideMetrics)]
 public sealed class ObservabilityTests : IAsyncLifetime
 {
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);

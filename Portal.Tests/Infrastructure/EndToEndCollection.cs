@@ -13,7 +13,17 @@ public sealed class EndToEndCollection
     public const string Name = "End-to-end";
 
     public const string ProxiesAndClusters = "End-to-end: proxies and clusters";
+
+    /// <summary>
+    /// Tests that count what <c>/metrics</c> shows. OpenTelemetry collects every meter of a name in the process, so
+    /// another test host's calls would be counted too: these run alone, after everything else.
+    /// </summary>
+    public const string ProcessWideMetrics = "Process-wide metrics";
 }
+
+/// <summary>The tests that must see only their own host's metrics (<see cref="EndToEndCollection.ProcessWideMetrics"/>).</summary>
+[CollectionDefinition(EndToEndCollection.ProcessWideMetrics, DisableParallelization = true)]
+public sealed class ProcessWideMetricsCollection;
 
 /// <summary>The second end-to-end collection (<see cref="EndToEndCollection.ProxiesAndClusters"/>).</summary>
 [CollectionDefinition(EndToEndCollection.ProxiesAndClusters)]

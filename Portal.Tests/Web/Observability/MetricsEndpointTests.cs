@@ -6,6 +6,7 @@ using Portal.Tests.Infrastructure;
 namespace Portal.Tests.Web.Observability;
 
 /// <summary><c>/metrics</c> is served only to the allowed networks, and not at all when turned off (issue 12 §2).</summary>
+[Collection(EndToEndCollection.ProcessWideMetrics)]
 public sealed class MetricsEndpointTests
 {
     [Fact]
