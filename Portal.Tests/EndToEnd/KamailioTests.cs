@@ -105,7 +105,7 @@ public sealed class KamailioTests : IAsyncLifetime
         await AssertPeersSucceededAsync(caller, voiceApp, target, proxy);
         // The re-INVITE to the caller followed the Record-Route: from the service, through the proxy.
         Assert.Contains($"relaying INVITE sip:alice@127.0.0.1:", proxy.Process.Output);
-        Assert.Equal(CallStatus.Completed, (await WaitForEndedRecordAsync()).Status);
+        Assert.Equal(CallStatus.Completed, (await factory.WaitForEndedCallRecordAsync()).Status);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class KamailioTests : IAsyncLifetime
         await AssertPeersSucceededAsync(caller, voiceApp, target, proxy);
         Assert.Contains("relaying REFER ", proxy.Process.Output);
         Assert.Contains("relaying NOTIFY ", proxy.Process.Output);
-        Assert.StartsWith("5551234 (", (await WaitForEndedRecordAsync()).TransferredTo);
+        Assert.StartsWith("5551234 (", (await factory.WaitForEndedCallRecordAsync()).TransferredTo);
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class KamailioTests : IAsyncLifetime
             && l.Contains($"@127.0.0.1:{phone.SipPort.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal));
         Assert.True(invite is not null && invite.Contains($"route [<sip:{proxy.Address}", StringComparison.Ordinal) && invite.Contains("received=", StringComparison.Ordinal),
             proxy.Process.Output);
-        Assert.Equal(CallStatus.Completed, (await WaitForEndedRecordAsync()).Status);
+        Assert.Equal(CallStatus.Completed, (await factory.WaitForEndedCallRecordAsync()).Status);
     }
 
     /// <summary>A sipp phone as alice whose every request goes to the proxy (<c>-rsa</c>), with the service in its Request-URI.</summary>
@@ -173,23 +173,6 @@ public sealed class KamailioTests : IAsyncLifetime
         {
             Assert.True(DateTime.UtcNow < deadline, "timed out\n" + diagnostics());
             await Task.Delay(50);
-        }
-    }
-
-    private async Task<CallRecord> WaitForEndedRecordAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-            var record = await db.CallRecords.AsNoTracking().Where(r => r.EndedAt != null).SingleOrDefaultAsync();
-            if (record is not null || DateTime.UtcNow > deadline)
-            {
-                Assert.NotNull(record);
-                return record;
-            }
-
-            await Task.Delay(100);
         }
     }
 }

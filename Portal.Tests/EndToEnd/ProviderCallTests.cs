@@ -56,7 +56,7 @@ public sealed class ProviderCallTests : IAsyncLifetime
 
         await provider.WaitForExitAsync(PeerTimeout);
         Assert.True(provider.ExitCode == 0, provider.Output + "\n--- baresip ---\n" + phone.Process.Output);
-        var record = await WaitForEndedRecordAsync();
+        var record = await factory.WaitForEndedCallRecordAsync();
         Assert.Equal((CallStatus.Completed, RecordDirection.Inbound), (record.Status, record.Direction));
         Assert.Equal("from-trunk", record.DialplanName);
     }
@@ -95,7 +95,7 @@ public sealed class ProviderCallTests : IAsyncLifetime
         await secondProvider.WaitForExitAsync(PeerTimeout);
         Assert.True(provider.ExitCode == 0 && voiceApp.ExitCode == 0 && secondProvider.ExitCode == 0,
             $"--- provider ---\n{provider.Output}\n--- voice app ---\n{voiceApp.Output}\n--- second provider ---\n{secondProvider.Output}");
-        var record = await WaitForEndedRecordAsync();
+        var record = await factory.WaitForEndedCallRecordAsync();
         Assert.Equal(CallStatus.Completed, record.Status);
         Assert.StartsWith($"5551234 (sip:5551234@127.0.0.1:{secondProviderPort}", record.TransferredTo);
     }
@@ -137,22 +137,5 @@ public sealed class ProviderCallTests : IAsyncLifetime
         }
 
         throw new TimeoutException("the provider's call was never answered");
-    }
-
-    private async Task<CallRecord> WaitForEndedRecordAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-            var record = await db.CallRecords.AsNoTracking().Where(r => r.EndedAt != null).SingleOrDefaultAsync();
-            if (record is not null || DateTime.UtcNow > deadline)
-            {
-                Assert.NotNull(record);
-                return record;
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

@@ -52,7 +52,7 @@ public sealed class ReferPolicyTests : IAsyncLifetime
         Assert.Equal(0, target.Available);
         var entry = await WaitForAuditAsync(CallRefusal.ReferRefused);
         Assert.Equal(("REFER", "127.0.0.1"), (entry.Actor, entry.SourceIp));
-        Assert.Null((await WaitForEndedRecordAsync()).TransferredTo);
+        Assert.Null((await factory.WaitForEndedCallRecordAsync()).TransferredTo);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class ReferPolicyTests : IAsyncLifetime
         await target.WaitForExitAsync(PeerTimeout);
         Assert.True(exit == 0 && voiceApp.ExitCode == 0 && target.ExitCode == 0,
             $"--- caller ---\n{output}\n--- voice app ---\n{voiceApp.Output}\n--- target ---\n{target.Output}");
-        Assert.StartsWith("5551234 (", (await WaitForEndedRecordAsync()).TransferredTo);
+        Assert.StartsWith("5551234 (", (await factory.WaitForEndedCallRecordAsync()).TransferredTo);
     }
 
     [Fact]
@@ -105,23 +105,6 @@ public sealed class ReferPolicyTests : IAsyncLifetime
             {
                 Assert.True(entry is not null, $"no {action} audit entry for alice");
                 return entry;
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    private async Task<Portal.Data.Entities.CallRecord> WaitForEndedRecordAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-            var record = await db.CallRecords.AsNoTracking().Where(r => r.EndedAt != null).SingleOrDefaultAsync();
-            if (record is not null || DateTime.UtcNow > deadline)
-            {
-                Assert.True(record is not null, "the call has no ended record");
-                return record;
             }
 
             await Task.Delay(100);

@@ -66,7 +66,7 @@ public sealed class TransferMediaTests : IAsyncLifetime
         await target.WaitForExitAsync(PeerTimeout);
         Assert.True(exit == 0 && voiceApp.ExitCode == 0 && target.ExitCode == 0,
             $"--- caller ---\n{output}\n--- voice app ---\n{voiceApp.Output}\n--- target ---\n{target.Output}");
-        Assert.Equal(CallStatus.Completed, (await WaitForEndedRecordAsync()).Status);
+        Assert.Equal(CallStatus.Completed, (await factory.WaitForEndedCallRecordAsync()).Status);
     }
 
     private async Task<Portal.Sip.Calls.Records.CallSnapshot> WaitForAnsweredCallAsync()
@@ -84,22 +84,5 @@ public sealed class TransferMediaTests : IAsyncLifetime
 
         Assert.Fail("No call of alice's was answered.");
         return null!;
-    }
-
-    private async Task<CallRecord> WaitForEndedRecordAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-            var record = await db.CallRecords.AsNoTracking().Where(r => r.EndedAt != null).SingleOrDefaultAsync();
-            if (record is not null || DateTime.UtcNow > deadline)
-            {
-                Assert.NotNull(record);
-                return record;
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

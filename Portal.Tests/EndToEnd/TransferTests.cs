@@ -61,7 +61,7 @@ public sealed class TransferTests : IAsyncLifetime
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}");
         await AssertPeersSucceededAsync(caller, voiceApp, target);
-        var record = await WaitForEndedRecordAsync();
+        var record = await factory.WaitForEndedCallRecordAsync();
         Assert.Equal((CallStatus.Completed, "caller hung up"), (record.Status, record.HangupReason));
         Assert.StartsWith($"5551234 (sip:5551234@127.0.0.1:{targetPort}", record.TransferredTo);
         await AssertAuditedAsync("transfer.answered");
@@ -101,7 +101,7 @@ public sealed class TransferTests : IAsyncLifetime
         Assert.Contains("blindtransfer 202: 202 transfer ", output);
         Assert.DoesNotContain("hangup", output);
         await AssertPeersSucceededAsync(caller, voiceApp, target);
-        Assert.StartsWith("5551234 (", (await WaitForEndedRecordAsync()).TransferredTo);
+        Assert.StartsWith("5551234 (", (await factory.WaitForEndedCallRecordAsync()).TransferredTo);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class TransferTests : IAsyncLifetime
         Assert.Equal(CallState.Answered, Calls.Find(call.Id)!.State);
         // The caller's BYE still reaches the voice app: the call went on as it was.
         await AssertPeersSucceededAsync(caller, voiceApp, target);
-        var record = await WaitForEndedRecordAsync();
+        var record = await factory.WaitForEndedCallRecordAsync();
         Assert.Null(record.TransferredTo);
         await AssertAuditedAsync("transfer.failed");
     }
@@ -138,7 +138,7 @@ public sealed class TransferTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Contains("transfer", await response.Content.ReadAsStringAsync());
         await AssertPeersSucceededAsync(caller, voiceApp, target);
-        var record = await WaitForEndedRecordAsync();
+        var record = await factory.WaitForEndedCallRecordAsync();
         Assert.Equal(CallStatus.Completed, record.Status);
         Assert.NotNull(record.TransferredTo);
     }
@@ -246,7 +246,7 @@ public sealed class TransferTests : IAsyncLifetime
         var caller = CallAsAliceAsync("refer-transferor.xml", holdMilliseconds: 0);
 
         await AssertPeersSucceededAsync(caller, voiceApp, target);
-        var record = await WaitForEndedRecordAsync();
+        var record = await factory.WaitForEndedCallRecordAsync();
         Assert.Equal((CallStatus.Completed, "callee hung up"), (record.Status, record.HangupReason));
         Assert.StartsWith("5551234 (", record.TransferredTo);
         // The REFER itself is audited under the call's owner, as an API or portal request is, with its source.
@@ -281,7 +281,7 @@ public sealed class TransferTests : IAsyncLifetime
         Assert.True(target.ExitCode == 0, target.Output + "\n--- baresip ---\n" + phone.Process.Output);
         await voiceApp.WaitForExitAsync(PeerTimeout);
         Assert.True(voiceApp.ExitCode == 0, voiceApp.Output);
-        Assert.Equal(CallStatus.Completed, (await WaitForEndedRecordAsync()).Status);
+        Assert.Equal(CallStatus.Completed, (await factory.WaitForEndedCallRecordAsync()).Status);
     }
 
     private Task<(int ExitCode, string Output)> CallAsAliceAsync(string scenario, int holdMilliseconds) =>
@@ -324,22 +324,6 @@ public sealed class TransferTests : IAsyncLifetime
         Assert.True(exit == 0 && voiceApp.ExitCode == 0 && target.ExitCode == 0, all);
     }
 
-    private async Task<CallRecord> WaitForEndedRecordAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-            var record = await db.CallRecords.AsNoTracking().Where(r => r.EndedAt != null).SingleOrDefaultAsync();
-            if (record is not null || DateTime.UtcNow > deadline)
-            {
-                Assert.NotNull(record);
-                return record;
-            }
-
-            await Task.Delay(100);
-        }
-    }
 
     private async Task AssertAuditedAsync(string action)
     {

@@ -66,18 +66,7 @@ public sealed class TransportTests : IAsyncLifetime
 
     private async Task<(CallStatus, string?)> WaitForEndedRecordAsync()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-            var record = await db.CallRecords.AsNoTracking().Where(r => r.EndedAt != null).SingleOrDefaultAsync();
-            if (record is not null || DateTime.UtcNow > deadline)
-            {
-                Assert.NotNull(record);
-                return (record.Status, record.HangupReason);
-            }
-
-            await Task.Delay(100);
-        }
+        var record = await factory.WaitForEndedCallRecordAsync();
+        return (record.Status, record.HangupReason);
     }
 }

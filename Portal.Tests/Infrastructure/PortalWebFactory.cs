@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Services;
@@ -97,6 +98,24 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>
         [.. Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
 
     /// <summary>Saves <paramref name="source"/> as the caller's dialplan "default" and makes it the out dialplan of their SIP account.</summary>
+    /// <summary>The one call record that has ended, once the write-behind has stored it (fails after 15 s without one).</summary>
+    public async Task<Portal.Data.Entities.CallRecord> WaitForEndedCallRecordAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            await using var db = await Services.GetRequiredService<IDbContextFactory<Portal.Data.PortalDbContext>>().CreateDbContextAsync();
+            var record = await db.CallRecords.AsNoTracking().Where(r => r.EndedAt != null).SingleOrDefaultAsync();
+            if (record is not null || DateTime.UtcNow > deadline)
+            {
+                Assert.True(record is not null, "the call has no ended record");
+                return record;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public async Task UseOutDialplanAsync(PortalCaller caller, string sipUser, string source)
     {
         await using var scope = Services.CreateAsyncScope();
