@@ -98,6 +98,11 @@ public sealed partial class EfCallRecordSink : ICallRecordSink, IAsyncDisposable
                 catch (DbUpdateException e)
                 {
                     LogChangeFailed(logger, e, change.Kind, change.Call?.Number);
+                    if (change.Kind == RecordChangeKind.Ended)
+                    {
+                        // The call is over whether or not its end was stored: its kept row must not outlive it.
+                        rows.Remove(change.Call!.Id);
+                    }
                 }
             }
         }
