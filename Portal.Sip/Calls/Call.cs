@@ -19,8 +19,8 @@ internal sealed partial class Call : IDialOwner
     private readonly CallManager _manager;
     private readonly CallEnvironment _environment;
     private readonly List<CalleeLeg> _callees = [];
-    private readonly CancellationTokenSource _aborted = new();
-    private readonly CancellationTokenSource _setup;
+    private readonly CancellationTokenSource _setup = new();
+    private readonly CancellationTokenRegistration _cancelledByCaller;
     private ITimer? _maxDuration;
     private DateTimeOffset _deadline = DateTimeOffset.MaxValue;
     private int _transfersStarted;
@@ -36,7 +36,9 @@ internal sealed partial class Call : IDialOwner
         Route = route;
         Caller = new CallerLeg(this, environment, invite);
         StartedAt = Caller.StartedAt;
-        _setup = CancellationTokenSource.CreateLinkedTokenSource(invite.Cancelled, _aborted.Token);
+        // Not a linked source: the INVITE's transaction lingers for 64*T1 after the call, and the registration a
+        // linked source leaves on it would keep the whole call alive that long; this one is let go when it ends.
+        _cancelledByCaller = invite.Cancelled.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _setup);
         Records = new CallRecordQueue(environment.Records, environment.Logger, number);
     }
 
@@ -140,8 +142,11 @@ internal sealed partial class Call : IDialOwner
             AbortReason ??= reason;
         }
 
-        _aborted.Cancel();
+        _setup.Cancel();
     }
+
+    /// <summary>The call has ended: the caller's INVITE transaction no longer needs to reach it.</summary>
+    internal void ReleaseInvite() => _cancelledByCaller.Dispose();
 
     /// <summary>
     /// Hangs up: BYE to every answered leg but <paramref name="from"/> (the side that hung up), then the call ends

@@ -68,8 +68,8 @@ internal sealed class CallEnvironment(
     /// <summary>Legs by dialog, for in-dialog requests and ACKs (RFC 3261 §12.2.2).</summary>
     public ConcurrentDictionary<DialogId, CallLeg> Dialogs { get; } = new();
 
-    /// <summary>Placed legs by Call-ID, for 2xx retransmissions and late forks (§13.2.2.4).</summary>
-    public ConcurrentDictionary<string, CalleeLeg> Placed { get; } = new(StringComparer.Ordinal);
+    /// <summary>INVITEs placed, by Call-ID, for 2xx retransmissions and late forks (§13.2.2.4).</summary>
+    public ConcurrentDictionary<string, PlacedInvite> Placed { get; } = new(StringComparer.Ordinal);
 
     public void Attach(SipTransactionLayer layer)
     {

@@ -306,8 +306,8 @@ public sealed class CallManager
             return leg.OnRetransmittedAnswerAsync(response);
         }
 
-        return response.CallId is { } callId && _environment.Placed.TryGetValue(callId, out CalleeLeg? placed)
-            ? placed.RefuseLateAnswerAsync(response)
+        return response.CallId is { } callId && _environment.Placed.TryGetValue(callId, out PlacedInvite? placed)
+            ? placed.RefuseLateAnswerAsync(_environment, response)
             : ValueTask.CompletedTask;
     }
 
@@ -337,6 +337,7 @@ public sealed class CallManager
     /// </summary>
     internal void OnEnded(Call call, IEnumerable<CalleeLeg> placed)
     {
+        call.ReleaseInvite();
         if (call.Trace is { } trace)
         {
             _environment.Trace?.End(trace);
@@ -360,18 +361,23 @@ public sealed class CallManager
         ForgetPlacedLater(placed);
     }
 
-    /// <summary>Placed legs that are out of their call stay findable by Call-ID for 64*T1, then are forgotten (§13.2.2.4).</summary>
+    /// <summary>
+    /// The INVITEs of legs that are out of their call stay findable by Call-ID for 64*T1, then are forgotten
+    /// (§13.2.2.4). Only the INVITEs are kept that long, not the legs: a leg holds its whole call.
+    /// </summary>
     internal void ForgetPlacedLater(IEnumerable<CalleeLeg> placed)
     {
-        List<CalleeLeg> legs = [.. placed];
-        if (legs.Count > 0)
+        List<KeyValuePair<string, PlacedInvite>> invites = [.. placed
+            .Where(leg => leg.Placed is not null)
+            .Select(leg => new KeyValuePair<string, PlacedInvite>(leg.CallId, leg.Placed!))];
+        if (invites.Count > 0)
         {
             ITimer? sweep = null;
             sweep = _environment.Time.CreateTimer(_ =>
             {
-                foreach (CalleeLeg leg in legs)
+                foreach (KeyValuePair<string, PlacedInvite> invite in invites)
                 {
-                    _environment.Placed.TryRemove(new KeyValuePair<string, CalleeLeg>(leg.CallId, leg));
+                    _environment.Placed.TryRemove(invite);
                 }
 
                 sweep?.Dispose();

@@ -48,13 +48,17 @@ internal sealed class CalleeLeg : CallLeg
 
     public InviteClientTransaction? Transaction { get; private set; }
 
+    /// <summary>The INVITE as last sent, findable by Call-ID for late 2xx; null until <see cref="Start"/>.</summary>
+    public PlacedInvite? Placed { get; private set; }
+
     public bool IsAbandoned => Volatile.Read(ref _abandoned) != 0;
 
     /// <summary>Sends the INVITE; provisional responses go to <paramref name="onProvisional"/>.</summary>
     public InviteClientTransaction Start(Action<SipResponse> onProvisional)
     {
         StartedAt = Environment.Time.GetUtcNow();
-        Environment.Placed[CallId] = this;
+        Placed = new PlacedInvite(_invite, Peer);
+        Environment.Placed[CallId] = Placed;
         if (Call.Trace is { } trace)
         {
             Environment.Trace?.Link(trace, new CallTraceLeg(CallId, Role == CallLegRole.Transfer ? "transfer" : "callee", Target));
@@ -89,6 +93,8 @@ internal sealed class CalleeLeg : CallLeg
             ? SipHeaderNames.ProxyAuthorization : SipHeaderNames.Authorization, answer);
         _authenticated = true;
         _invite = retry;
+        Placed = new PlacedInvite(retry, Peer);
+        Environment.Placed[CallId] = Placed;
         var transaction = (InviteClientTransaction)Environment.Layer.SendRequest(retry, Peer, onProvisional);
         Transaction = transaction;
         return transaction;
@@ -131,12 +137,8 @@ internal sealed class CalleeLeg : CallLeg
     }
 
     /// <summary>A 2xx from a leg (or fork) that lost: ACK it and hang up at once (§13.2.2.4, §15).</summary>
-    public async ValueTask RefuseLateAnswerAsync(SipResponse answer)
-    {
-        SipDialog dialog = SipDialog.CreateUac(_invite, answer, Environment.Addresses.ContactFor(Peer), Peer);
-        await Environment.Layer.SendAckAsync(dialog.CreateAck(_invite.CSeq!.Number, Environment.Addresses.NewVia(Peer)), Peer);
-        _ = Environment.Layer.SendRequest(dialog.CreateRequest(SipMethod.Bye, Environment.Addresses.NewVia(Peer)), Peer).Completion;
-    }
+    public ValueTask RefuseLateAnswerAsync(SipResponse answer) =>
+        (Placed ?? new PlacedInvite(_invite, Peer)).RefuseLateAnswerAsync(Environment, answer);
 
     private SipRequest BuildInvite(DialTarget target, LegOffer offer)
     {

@@ -132,6 +132,7 @@ public sealed class SipServer : IAsyncDisposable
             accounts, registrations, dialplans, providers, records, options.CallLimits, time, loggers.CreateLogger<CallManager>(),
             dialplanEvaluator ?? options.CreateDialplanEvaluator(time), directDial, transferRateLimit, callStarts, registeredProviders, metrics, trace);
         var overload = new OverloadGuard(options.Overload, time, loggers.CreateLogger<OverloadGuard>());
+        overload.Watch(transport.MeasureReceiveWait);
         var dispatcher = new SipRequestDispatcher(authenticator, registrar, domains, calls, loggers.CreateLogger<SipRequestDispatcher>(), overload, metrics);
         var layer = new SipTransactionLayer(new CountedSender(transport, metrics), dispatcher, time, loggers.CreateLogger<SipTransactionLayer>(),
             metrics: metrics);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -13,10 +14,16 @@ public static partial class AuthorizationMask
 {
     public const string Masked = "********";
 
+    private static readonly SearchValues<string> HeaderName = SearchValues.Create(["authorization"], StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The bytes with credentials masked; the same array when there is nothing to mask.</summary>
     public static byte[] Apply(byte[] message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (!MayHoldCredentials(message))
+        {
+            return message;
+        }
 
         // Latin-1 maps every byte to one char and back, so bytes outside the headers come back unchanged.
         string text = Encoding.Latin1.GetString(message);
@@ -26,6 +33,24 @@ public static partial class AuthorizationMask
         return ReferenceEquals(masked, headers) || masked == headers
             ? message
             : Encoding.Latin1.GetBytes(masked + text[headerEnd..]);
+    }
+
+    /// <summary>
+    /// Whether the name appears at all: most messages of a call carry no credentials, and this look costs no
+    /// allocation where the masking below builds strings of the whole message.
+    /// </summary>
+    private static bool MayHoldCredentials(byte[] message)
+    {
+        char[] chars = ArrayPool<char>.Shared.Rent(message.Length);
+        try
+        {
+            int count = Encoding.Latin1.GetChars(message, chars);
+            return chars.AsSpan(0, count).IndexOfAny(HeaderName) >= 0;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
     }
 
     private static string MaskHeader(Match header)

@@ -64,7 +64,15 @@ public abstract class ClientTransaction
         return timer;
     }
 
-    private protected void Complete(SipResponse final) => _completion.TrySetResult(final);
+    /// <summary>
+    /// Hands the final response to the TU. No provisional can follow it, so the TU's handlers are let go: the
+    /// transaction lingers for 64*T1 (timers D, M) and must not keep the call that made it alive that long.
+    /// </summary>
+    private protected void Complete(SipResponse final)
+    {
+        _completion.TrySetResult(final);
+        ProvisionalReceived = null;
+    }
 
     /// <summary>A final response made here for the TU: 408 on timeout, 503 on a transport error, 487 on a lost CANCEL.</summary>
     private protected void CompleteSynthesized(int statusCode) => Complete(Request.CreateResponse(statusCode));

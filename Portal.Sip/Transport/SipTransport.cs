@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -136,6 +137,25 @@ public sealed class SipTransport : ISipMessageSender, IAsyncDisposable
 
         _observer?.Sent(message, bytes, connection.Remote, connection.Local);
         await connection.SendAsync(bytes, cancellationToken);
+    }
+
+    /// <summary>
+    /// The longest a datagram arriving now would wait to be read, over the UDP sockets (see
+    /// <see cref="UdpChannel.MeasureReceiveWait"/>); null where the system cannot tell. One caller at a time.
+    /// </summary>
+    public TimeSpan? MeasureReceiveWait()
+    {
+        long now = Stopwatch.GetTimestamp();
+        TimeSpan? longest = null;
+        foreach (UdpChannel channel in _udp)
+        {
+            if (channel.MeasureReceiveWait(now) is { } wait && (longest is null || wait > longest))
+            {
+                longest = wait;
+            }
+        }
+
+        return longest;
     }
 
     public async ValueTask DisposeAsync()

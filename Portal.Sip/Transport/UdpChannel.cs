@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -19,10 +20,25 @@ internal sealed class UdpChannel : IAsyncDisposable
     private const int MaxDatagram = 65535;
     private const int ReceiveBufferBytes = 4 * 1024 * 1024;
 
+    // Linux getsockopt(SOL_SOCKET, SO_MEMINFO): the socket's memory counters, the receive queue's first.
+    private const int SolSocket = 1;
+    private const int SoMemInfo = 55;
+
+    /// <summary>
+    /// What one queued datagram of SIP size costs in the receive queue's accounting (its buffer and the kernel's
+    /// bookkeeping, rounded up as the kernel allocates): the kernel counts bytes, the estimate wants datagrams.
+    /// </summary>
+    private const int QueuedBytesPerDatagram = 2048;
+
     private readonly Socket _socket;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _loops = Task.CompletedTask;
+    private long _received;
+    private long _lastReceived;
+    private long _lastMeasured;
+    private long _lastProgress;
+    private bool _queueUnreadable;
 
     private UdpChannel(Socket socket, ILogger logger)
     {
@@ -94,6 +110,7 @@ internal sealed class UdpChannel : IAsyncDisposable
                 SipEndPoint local = IsWildcard
                     ? LocalEndPoint with { EndPoint = new IPEndPoint(received.PacketInformation.Address, LocalEndPoint.EndPoint.Port) }
                     : LocalEndPoint;
+                Interlocked.Increment(ref _received);
                 if (received.ReceivedBytes == 0 || IsKeepAlive(buffer.AsSpan(0, received.ReceivedBytes)))
                 {
                     continue;
@@ -118,6 +135,72 @@ internal sealed class UdpChannel : IAsyncDisposable
                 TransportLog.ReceiveError(_logger, LocalEndPoint, e);
             }
         }
+    }
+
+    /// <summary>
+    /// How long a datagram arriving now would wait in the socket's receive queue before a loop reads it: the bytes
+    /// queued (as datagrams) over the rate the loops read them since the last measurement. This is the wait a
+    /// caller's retransmission timer sees, and the one thread-pool measurements miss, since the loops do their
+    /// work before they read again. Null where the system does not say how much is queued (only Linux does).
+    /// Called by one probe at a time.
+    /// </summary>
+    public TimeSpan? MeasureReceiveWait(long timestamp)
+    {
+        if (QueuedBytes() is not { } queuedBytes)
+        {
+            return null;
+        }
+
+        long received = Interlocked.Read(ref _received);
+        long readSince = received - _lastReceived;
+        bool first = _lastMeasured == 0;
+        TimeSpan elapsed = first ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_lastMeasured, timestamp);
+        _lastReceived = received;
+        _lastMeasured = timestamp;
+        double queued = (double)queuedBytes / QueuedBytesPerDatagram;
+        if (first || readSince > 0 || queued < 1)
+        {
+            _lastProgress = timestamp;
+        }
+
+        if (queued < 1 || elapsed <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        // Datagrams waiting and none read since the last look: the wait is at least how long nothing was read.
+        return readSince == 0
+            ? Stopwatch.GetElapsedTime(_lastProgress, timestamp)
+            : TimeSpan.FromSeconds(queued * elapsed.TotalSeconds / readSince);
+    }
+
+    /// <summary>The bytes the kernel holds in the socket's receive queue; null where it does not say (not Linux).</summary>
+    internal int? QueuedBytes()
+    {
+        if (_queueUnreadable)
+        {
+            return null;
+        }
+
+        Span<byte> memInfo = stackalloc byte[64];
+        try
+        {
+            if (_socket.GetRawSocketOption(SolSocket, SoMemInfo, memInfo) >= sizeof(uint))
+            {
+                return BitConverter.ToInt32(memInfo);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is SocketException or PlatformNotSupportedException)
+        {
+            // Not Linux, or a kernel before 4.6: the receive queue's wait is not measured.
+        }
+
+        _queueUnreadable = true;
+        return null;
     }
 
     /// <summary>CRLF keep-alives (RFC 5626 §3.5.1) and stray whitespace datagrams are ignored.</summary>

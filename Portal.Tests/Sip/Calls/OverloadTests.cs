@@ -59,6 +59,24 @@ public sealed class OverloadTests
     }
 
     [Fact]
+    public async Task WhileDatagramsWaitToBeRead_NewCallsGet503_UntilTheWaitIsUnderHalfTheLimit_WhateverTheThreadPoolSays()
+    {
+        overload.ObserveReceiveWait(TimeSpan.FromMilliseconds(400));
+        overload.Observe(TimeSpan.FromMilliseconds(1));
+        await bench.ReceiveAsync(Invite("232", callId: "queued-1"), Phone);
+        var (refused, _) = await bench.Sender.WaitForResponseAsync(503, "queued-1");
+
+        overload.ObserveReceiveWait(TimeSpan.FromMilliseconds(150));
+        var stillShedding = overload.IsShedding;
+        overload.ObserveReceiveWait(TimeSpan.FromMilliseconds(40));
+
+        Assert.Equal("7", refused.Headers.GetFirst(SipHeaderNames.RetryAfter));
+        Assert.True(stillShedding);
+        Assert.False(overload.IsShedding);
+        Assert.Equal(0, bench.Calls.Count);
+    }
+
+    [Fact]
     public void AFixedCeiling_AdmitsThatManyNewCallsPerSecond()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
