@@ -38,6 +38,7 @@ internal sealed class UdpChannel : IAsyncDisposable
     private long _lastReceived;
     private long _lastMeasured;
     private long _lastProgress;
+    private double _readPerSecond;
     private bool _queueUnreadable;
 
     private UdpChannel(Socket socket, ILogger logger)
@@ -139,7 +140,7 @@ internal sealed class UdpChannel : IAsyncDisposable
 
     /// <summary>
     /// How long a datagram arriving now would wait in the socket's receive queue before a loop reads it: the bytes
-    /// queued (as datagrams) over the rate the loops read them since the last measurement. This is the wait a
+    /// queued (as datagrams) over the rate the loops have been reading them. This is the wait a
     /// caller's retransmission timer sees, and the one thread-pool measurements miss, since the loops do their
     /// work before they read again. Null where the system does not say how much is queued (only Linux does).
     /// Called by one probe at a time.
@@ -168,10 +169,15 @@ internal sealed class UdpChannel : IAsyncDisposable
             return TimeSpan.Zero;
         }
 
+        // The read rate is smoothed over about half a second (ten looks): a collection that stops every thread for
+        // a moment must not read as a backlog of seconds, while a rate that has really fallen shows within that.
+        double rate = readSince / elapsed.TotalSeconds;
+        _readPerSecond = _readPerSecond == 0 ? rate : (0.9 * _readPerSecond) + (0.1 * rate);
+
         // Datagrams waiting and none read since the last look: the wait is at least how long nothing was read.
         return readSince == 0
             ? Stopwatch.GetElapsedTime(_lastProgress, timestamp)
-            : TimeSpan.FromSeconds(queued * elapsed.TotalSeconds / readSince);
+            : TimeSpan.FromSeconds(queued / _readPerSecond);
     }
 
     /// <summary>The bytes the kernel holds in the socket's receive queue; null where it does not say (not Linux).</summary>
