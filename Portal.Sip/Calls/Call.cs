@@ -21,7 +21,7 @@ internal sealed partial class Call : IDialOwner
     private readonly List<CalleeLeg> _callees = [];
     private readonly CancellationTokenSource _aborted = new();
     private readonly CancellationTokenSource _setup;
-    private ITimer? _maxDuration;
+    private TransactionTimer? _maxDuration;
     private DateTimeOffset _deadline = DateTimeOffset.MaxValue;
     private int _transfersStarted;
     private (CallLeg A, CallLeg B)? _connected;
@@ -202,7 +202,7 @@ internal sealed partial class Call : IDialOwner
     {
         DateTimeOffset now = _environment.Time.GetUtcNow();
         List<CallLeg> legs;
-        ITimer? maxDuration;
+        TransactionTimer? maxDuration;
         Transfer? transfer;
         lock (Gate)
         {

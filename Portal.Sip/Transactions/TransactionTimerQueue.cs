@@ -1,0 +1,310 @@
+using Microsoft.Extensions.Logging;
+
+namespace Portal.Sip.Transactions;
+
+/// <summary>
+/// Every <see cref="TransactionTimer"/> of one <see cref="SipTransactionLayer"/> on a single runtime timer. Each
+/// transaction runs several timers (RFC 3261 §17: A–K, and L and M of RFC 6026), most of them waiting 64*T1
+/// (32 s) to end it, so under load hundreds of thousands are running; as runtime timers they cost one runtime
+/// timer object each and the runtime's timer thread walks all of them. Here they are an indexed binary min-heap
+/// ordered by exact due time (<see cref="TimeProvider.GetTimestamp"/>, ties in the order they were started),
+/// and the one runtime timer is set for the earliest. Starting, stopping and disposing a timer is O(log n) under
+/// a short lock and allocates nothing; the heap's array doubles when full.
+/// When the runtime timer fires, the timers that are due are taken off one at a time, earliest first, and their
+/// callbacks run on the firing thread outside the lock, so a callback may start or stop any timer, its own
+/// included. A callback may still run just after its timer was stopped: callbacks check their transaction's state.
+/// </summary>
+internal sealed class TransactionTimerQueue : IDisposable
+{
+    /// <summary>The longest a runtime timer can be set for (about 49.7 days); later timers are re-checked then.</summary>
+    private static readonly TimeSpan LongestArm = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ITimer _timer;
+    private TransactionTimer[] _heap = new TransactionTimer[64];
+    private int _count;
+    private long _started;
+
+    /// <summary>The due time the runtime timer is set for; <see cref="long.MaxValue"/> when it is not set.</summary>
+    private long _armedFor = long.MaxValue;
+
+    /// <summary>True while a thread takes due timers off the heap; it sets the runtime timer when it is done.</summary>
+    private bool _firing;
+
+    private bool _disposed;
+
+    public TransactionTimerQueue(TimeProvider time, ILogger logger)
+    {
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _timer = time.CreateTimer(static s => ((TransactionTimerQueue)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>How many timers are running (started, not yet fired or stopped).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>(Re)starts <paramref name="timer"/> to fire <paramref name="due"/> from now.</summary>
+    internal void Start(TransactionTimer timer, TimeSpan due)
+    {
+        bool armNow = false;
+        lock (_gate)
+        {
+            if (_disposed || timer.IsDisposed)
+            {
+                return;
+            }
+
+            long now = _time.GetTimestamp();
+            timer.Due = AddSaturating(now, ToTimestampTicks(due));
+            timer.Sequence = _started++;
+            if (timer.HeapIndex >= 0)
+            {
+                Restore(timer.HeapIndex);
+            }
+            else
+            {
+                Push(timer);
+            }
+
+            // A new earliest timer sets the runtime timer; while a thread is firing, it sets it when done.
+            if (!_firing && timer.HeapIndex == 0 && timer.Due < _armedFor)
+            {
+                _armedFor = timer.Due;
+                if (timer.Due > now)
+                {
+                    _timer.Change(ArmDelay(timer.Due - now), Timeout.InfiniteTimeSpan);
+                }
+                else
+                {
+                    armNow = true;
+                }
+            }
+        }
+
+        // Due already: outside the lock, because a fake clock runs a timer set for zero inside Change. A real clock
+        // never does; the worst this can do is overwrite a later setting, and the firing then sets it again.
+        if (armNow)
+        {
+            _timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Takes <paramref name="timer"/> off the heap (a no-op when it is not running), for good when disposing.</summary>
+    internal void Stop(TransactionTimer timer, bool dispose)
+    {
+        lock (_gate)
+        {
+            timer.IsDisposed |= dispose;
+            if (timer.HeapIndex >= 0)
+            {
+                RemoveAt(timer.HeapIndex);
+            }
+        }
+    }
+
+    /// <summary>Stops the runtime timer and forgets every running timer; none fires after this.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            for (int i = 0; i < _count; i++)
+            {
+                _heap[i].HeapIndex = -1;
+                _heap[i] = null!;
+            }
+
+            _count = 0;
+        }
+
+        _timer.Dispose();
+    }
+
+    /// <summary>
+    /// The runtime timer fired: runs every due timer in due order, each taken off the heap before its callback
+    /// runs (so a callback that restarts it, or a restart on another thread meanwhile, puts it back), then sets
+    /// the runtime timer for the new earliest.
+    /// </summary>
+    private void Fire()
+    {
+        lock (_gate)
+        {
+            // One thread fires at a time; the one firing picks up whatever falls due meanwhile.
+            if (_firing || _disposed)
+            {
+                return;
+            }
+
+            _firing = true;
+            _armedFor = long.MaxValue;
+        }
+
+        while (TakeDue() is { } timer)
+        {
+            timer.Fire(_logger);
+        }
+    }
+
+    /// <summary>The earliest timer if it is due, off the heap; otherwise null, with the runtime timer set again.</summary>
+    private TransactionTimer? TakeDue()
+    {
+        lock (_gate)
+        {
+            long now = _time.GetTimestamp();
+            if (!_disposed && _count > 0 && _heap[0].Due <= now)
+            {
+                TransactionTimer due = _heap[0];
+                RemoveAt(0);
+                return due;
+            }
+
+            _firing = false;
+            if (!_disposed && _count > 0)
+            {
+                _armedFor = _heap[0].Due;
+                _timer.Change(ArmDelay(_armedFor - now), Timeout.InfiniteTimeSpan);
+            }
+
+            return null;
+        }
+    }
+
+    private void Push(TransactionTimer timer)
+    {
+        if (_count == _heap.Length)
+        {
+            Array.Resize(ref _heap, _heap.Length * 2);
+        }
+
+        _heap[_count] = timer;
+        timer.HeapIndex = _count;
+        _count++;
+        SiftUp(timer.HeapIndex);
+    }
+
+    private void RemoveAt(int index)
+    {
+        TransactionTimer removed = _heap[index];
+        removed.HeapIndex = -1;
+        _count--;
+        if (index != _count)
+        {
+            _heap[index] = _heap[_count];
+            _heap[index].HeapIndex = index;
+            _heap[_count] = null!;
+            Restore(index);
+        }
+        else
+        {
+            _heap[_count] = null!;
+        }
+    }
+
+    /// <summary>Moves the timer at <paramref name="index"/> up or down after its due time changed.</summary>
+    private void Restore(int index)
+    {
+        if (index > 0 && Earlier(_heap[index], _heap[(index - 1) / 2]))
+        {
+            SiftUp(index);
+        }
+        else
+        {
+            SiftDown(index);
+        }
+    }
+
+    private void SiftUp(int index)
+    {
+        TransactionTimer timer = _heap[index];
+        while (index > 0)
+        {
+            int parent = (index - 1) / 2;
+            if (!Earlier(timer, _heap[parent]))
+            {
+                break;
+            }
+
+            Place(_heap[parent], index);
+            index = parent;
+        }
+
+        Place(timer, index);
+    }
+
+    private void SiftDown(int index)
+    {
+        TransactionTimer timer = _heap[index];
+        while (true)
+        {
+            int child = (2 * index) + 1;
+            if (child >= _count)
+            {
+                break;
+            }
+
+            if (child + 1 < _count && Earlier(_heap[child + 1], _heap[child]))
+            {
+                child++;
+            }
+
+            if (!Earlier(_heap[child], timer))
+            {
+                break;
+            }
+
+            Place(_heap[child], index);
+            index = child;
+        }
+
+        Place(timer, index);
+    }
+
+    private void Place(TransactionTimer timer, int index)
+    {
+        _heap[index] = timer;
+        timer.HeapIndex = index;
+    }
+
+    private static bool Earlier(TransactionTimer a, TransactionTimer b) =>
+        a.Due < b.Due || (a.Due == b.Due && a.Sequence < b.Sequence);
+
+    /// <summary>A duration in timestamp ticks, rounded up so a timer never fires before its time.</summary>
+    private long ToTimestampTicks(TimeSpan due)
+    {
+        if (due <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+
+        Int128 ticks = (((Int128)due.Ticks * _time.TimestampFrequency) + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
+        return ticks > long.MaxValue ? long.MaxValue : (long)ticks;
+    }
+
+    /// <summary>
+    /// How long to set the runtime timer for to reach a due time <paramref name="ahead"/> timestamp ticks away:
+    /// rounded up to whole milliseconds, the resolution runtime and fake timers both work in (they truncate).
+    /// </summary>
+    private TimeSpan ArmDelay(long ahead)
+    {
+        Int128 milliseconds = (((Int128)ahead * 1000) + _time.TimestampFrequency - 1) / _time.TimestampFrequency;
+        return milliseconds >= (Int128)LongestArm.TotalMilliseconds ? LongestArm : TimeSpan.FromMilliseconds(Math.Max(1, (long)milliseconds));
+    }
+
+    private static long AddSaturating(long now, long ticks) => ticks > long.MaxValue - now ? long.MaxValue : now + ticks;
+}
