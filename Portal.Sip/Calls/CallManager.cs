@@ -360,22 +360,23 @@ public sealed class CallManager
         ForgetPlacedLater(placed);
     }
 
-    /// <summary>Placed legs that are out of their call stay findable by Call-ID for 64*T1, then are forgotten (§13.2.2.4).</summary>
+    /// <summary>
+    /// Placed legs that are out of their call stay findable by Call-ID for 64*T1, then are forgotten (§13.2.2.4). One
+    /// such wait per call: it runs on the transaction layer's timer queue, and once fired the timer is garbage.
+    /// </summary>
     internal void ForgetPlacedLater(IEnumerable<CalleeLeg> placed)
     {
         List<CalleeLeg> legs = [.. placed];
         if (legs.Count > 0)
         {
-            ITimer? sweep = null;
-            sweep = _environment.Time.CreateTimer(_ =>
+            TransactionTimer sweep = new(_environment.Layer.TimerQueue, () =>
             {
                 foreach (CalleeLeg leg in legs)
                 {
                     _environment.Placed.TryRemove(new KeyValuePair<string, CalleeLeg>(leg.CallId, leg));
                 }
-
-                sweep?.Dispose();
-            }, null, SipTimers.Default.TransactionTimeout, Timeout.InfiniteTimeSpan);
+            });
+            sweep.Start(SipTimers.Default.TransactionTimeout);
         }
     }
 
