@@ -5,32 +5,31 @@ namespace Portal.Sip.Transactions;
 /// <summary>
 /// Every <see cref="TransactionTimer"/> of one <see cref="SipTransactionLayer"/> on a single runtime timer. Each
 /// transaction runs several timers (RFC 3261 §17: A–K, and L and M of RFC 6026), most of them waiting 64*T1
-/// (32 s) to end it, so under load hundreds of thousands are running; as runtime timers they cost one runtime
-/// timer object each and the runtime's timer thread walks all of them. Here they are an indexed binary min-heap
-/// ordered by exact due time (<see cref="TimeProvider.GetTimestamp"/>, ties in the order they were started),
-/// and the one runtime timer is set for the earliest. Starting, stopping and disposing a timer is O(log n) under
-/// a short lock and allocates nothing; the heap's array doubles when full.
+/// (32 s) to end it, so under load hundreds of thousands are running; as runtime timers they cost a runtime timer
+/// object each and the runtime's timer thread walks all of them. Here they wait in a <see cref="TransactionTimerHeap"/>
+/// ordered by exact due time (<see cref="TimeProvider.GetTimestamp"/>, ties in the order they were started), and the
+/// one runtime timer is set for the earliest. Starting, stopping and disposing a timer is O(log n) under a short
+/// lock and allocates nothing.
 /// When the runtime timer fires, the timers that are due are taken off one at a time, earliest first, and their
 /// callbacks run on the firing thread outside the lock, so a callback may start or stop any timer, its own
 /// included. A callback may still run just after its timer was stopped: callbacks check their transaction's state.
 /// </summary>
 internal sealed class TransactionTimerQueue : IDisposable
 {
-    /// <summary>The longest a runtime timer can be set for (about 49.7 days); later timers are re-checked then.</summary>
+    /// <summary>The longest a runtime timer can be set for (about 49.7 days); later timers are looked at again then.</summary>
     private static readonly TimeSpan LongestArm = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     private readonly Lock _gate = new();
+    private readonly TransactionTimerHeap _heap = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ITimer _timer;
-    private TransactionTimer[] _heap = new TransactionTimer[64];
-    private int _count;
     private long _started;
 
     /// <summary>The due time the runtime timer is set for; <see cref="long.MaxValue"/> when it is not set.</summary>
     private long _armedFor = long.MaxValue;
 
-    /// <summary>True while a thread takes due timers off the heap; it sets the runtime timer when it is done.</summary>
+    /// <summary>True while a thread takes due timers off the heap; that thread sets the runtime timer when done.</summary>
     private bool _firing;
 
     private bool _disposed;
@@ -42,73 +41,14 @@ internal sealed class TransactionTimerQueue : IDisposable
         _timer = time.CreateTimer(static s => ((TransactionTimerQueue)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>How many timers are running (started, not yet fired or stopped).</summary>
+    /// <summary>How many timers are running (started, and neither fired nor stopped).</summary>
     public int Count
     {
         get
         {
             lock (_gate)
             {
-                return _count;
-            }
-        }
-    }
-
-    /// <summary>(Re)starts <paramref name="timer"/> to fire <paramref name="due"/> from now.</summary>
-    internal void Start(TransactionTimer timer, TimeSpan due)
-    {
-        bool armNow = false;
-        lock (_gate)
-        {
-            if (_disposed || timer.IsDisposed)
-            {
-                return;
-            }
-
-            long now = _time.GetTimestamp();
-            timer.Due = AddSaturating(now, ToTimestampTicks(due));
-            timer.Sequence = _started++;
-            if (timer.HeapIndex >= 0)
-            {
-                Restore(timer.HeapIndex);
-            }
-            else
-            {
-                Push(timer);
-            }
-
-            // A new earliest timer sets the runtime timer; while a thread is firing, it sets it when done.
-            if (!_firing && timer.HeapIndex == 0 && timer.Due < _armedFor)
-            {
-                _armedFor = timer.Due;
-                if (timer.Due > now)
-                {
-                    _timer.Change(ArmDelay(timer.Due - now), Timeout.InfiniteTimeSpan);
-                }
-                else
-                {
-                    armNow = true;
-                }
-            }
-        }
-
-        // Due already: outside the lock, because a fake clock runs a timer set for zero inside Change. A real clock
-        // never does; the worst this can do is overwrite a later setting, and the firing then sets it again.
-        if (armNow)
-        {
-            _timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    /// <summary>Takes <paramref name="timer"/> off the heap (a no-op when it is not running), for good when disposing.</summary>
-    internal void Stop(TransactionTimer timer, bool dispose)
-    {
-        lock (_gate)
-        {
-            timer.IsDisposed |= dispose;
-            if (timer.HeapIndex >= 0)
-            {
-                RemoveAt(timer.HeapIndex);
+                return _heap.Count;
             }
         }
     }
@@ -124,28 +64,78 @@ internal sealed class TransactionTimerQueue : IDisposable
             }
 
             _disposed = true;
-            for (int i = 0; i < _count; i++)
-            {
-                _heap[i].HeapIndex = -1;
-                _heap[i] = null!;
-            }
-
-            _count = 0;
+            _heap.Clear();
         }
 
         _timer.Dispose();
     }
 
+    /// <summary>(Re)starts <paramref name="timer"/> to fire <paramref name="due"/> from now.</summary>
+    internal void Start(TransactionTimer timer, TimeSpan due)
+    {
+        bool dueAlready = false;
+        lock (_gate)
+        {
+            if (_disposed || timer.IsDisposed)
+            {
+                return;
+            }
+
+            long now = _time.GetTimestamp();
+            timer.Due = AddSaturating(now, ToTimestampTicks(due));
+            timer.Sequence = _started++;
+            _heap.Set(timer);
+
+            // A new earliest timer sets the runtime timer; while a thread is firing, that thread sets it when done.
+            if (!_firing && ReferenceEquals(_heap.First, timer) && timer.Due < _armedFor)
+            {
+                _armedFor = timer.Due;
+                if (timer.Due > now)
+                {
+                    _timer.Change(ArmDelay(timer.Due - now), Timeout.InfiniteTimeSpan);
+                }
+                else
+                {
+                    dueAlready = true;
+                }
+            }
+        }
+
+        // Outside the lock, because a fake clock runs a timer set for zero inside Change. A real clock never does;
+        // the worst this can do is overwrite a later setting, and the firing then sets it again.
+        if (dueAlready)
+        {
+            try
+            {
+                _timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The layer was disposed meanwhile: no timer fires any more.
+            }
+        }
+    }
+
+    /// <summary>Takes <paramref name="timer"/> off the heap (a no-op when it is not running), for good when disposing.</summary>
+    internal void Stop(TransactionTimer timer, bool dispose)
+    {
+        lock (_gate)
+        {
+            timer.IsDisposed |= dispose;
+            _heap.Remove(timer);
+        }
+    }
+
     /// <summary>
-    /// The runtime timer fired: runs every due timer in due order, each taken off the heap before its callback
-    /// runs (so a callback that restarts it, or a restart on another thread meanwhile, puts it back), then sets
-    /// the runtime timer for the new earliest.
+    /// The runtime timer fired: runs every due timer in due order, each taken off the heap before its callback runs
+    /// (so a restart from the callback, or from another thread meanwhile, puts it back), then sets the runtime timer
+    /// for the new earliest.
     /// </summary>
     private void Fire()
     {
         lock (_gate)
         {
-            // One thread fires at a time; the one firing picks up whatever falls due meanwhile.
+            // One thread fires at a time; it also runs whatever falls due while it does.
             if (_firing || _disposed)
             {
                 return;
@@ -167,124 +157,25 @@ internal sealed class TransactionTimerQueue : IDisposable
         lock (_gate)
         {
             long now = _time.GetTimestamp();
-            if (!_disposed && _count > 0 && _heap[0].Due <= now)
+            TransactionTimer? first = _disposed ? null : _heap.First;
+            if (first is not null && first.Due <= now)
             {
-                TransactionTimer due = _heap[0];
-                RemoveAt(0);
-                return due;
+                _heap.Remove(first);
+                return first;
             }
 
             _firing = false;
-            if (!_disposed && _count > 0)
+            if (first is not null)
             {
-                _armedFor = _heap[0].Due;
-                _timer.Change(ArmDelay(_armedFor - now), Timeout.InfiniteTimeSpan);
+                _armedFor = first.Due;
+                _timer.Change(ArmDelay(first.Due - now), Timeout.InfiniteTimeSpan);
             }
 
             return null;
         }
     }
 
-    private void Push(TransactionTimer timer)
-    {
-        if (_count == _heap.Length)
-        {
-            Array.Resize(ref _heap, _heap.Length * 2);
-        }
-
-        _heap[_count] = timer;
-        timer.HeapIndex = _count;
-        _count++;
-        SiftUp(timer.HeapIndex);
-    }
-
-    private void RemoveAt(int index)
-    {
-        TransactionTimer removed = _heap[index];
-        removed.HeapIndex = -1;
-        _count--;
-        if (index != _count)
-        {
-            _heap[index] = _heap[_count];
-            _heap[index].HeapIndex = index;
-            _heap[_count] = null!;
-            Restore(index);
-        }
-        else
-        {
-            _heap[_count] = null!;
-        }
-    }
-
-    /// <summary>Moves the timer at <paramref name="index"/> up or down after its due time changed.</summary>
-    private void Restore(int index)
-    {
-        if (index > 0 && Earlier(_heap[index], _heap[(index - 1) / 2]))
-        {
-            SiftUp(index);
-        }
-        else
-        {
-            SiftDown(index);
-        }
-    }
-
-    private void SiftUp(int index)
-    {
-        TransactionTimer timer = _heap[index];
-        while (index > 0)
-        {
-            int parent = (index - 1) / 2;
-            if (!Earlier(timer, _heap[parent]))
-            {
-                break;
-            }
-
-            Place(_heap[parent], index);
-            index = parent;
-        }
-
-        Place(timer, index);
-    }
-
-    private void SiftDown(int index)
-    {
-        TransactionTimer timer = _heap[index];
-        while (true)
-        {
-            int child = (2 * index) + 1;
-            if (child >= _count)
-            {
-                break;
-            }
-
-            if (child + 1 < _count && Earlier(_heap[child + 1], _heap[child]))
-            {
-                child++;
-            }
-
-            if (!Earlier(_heap[child], timer))
-            {
-                break;
-            }
-
-            Place(_heap[child], index);
-            index = child;
-        }
-
-        Place(timer, index);
-    }
-
-    private void Place(TransactionTimer timer, int index)
-    {
-        _heap[index] = timer;
-        timer.HeapIndex = index;
-    }
-
-    private static bool Earlier(TransactionTimer a, TransactionTimer b) =>
-        a.Due < b.Due || (a.Due == b.Due && a.Sequence < b.Sequence);
-
-    /// <summary>A duration in timestamp ticks, rounded up so a timer never fires before its time.</summary>
+    /// <summary>A duration in timestamp ticks, rounded up so that a timer never fires before its time.</summary>
     private long ToTimestampTicks(TimeSpan due)
     {
         if (due <= TimeSpan.Zero)
@@ -297,8 +188,8 @@ internal sealed class TransactionTimerQueue : IDisposable
     }
 
     /// <summary>
-    /// How long to set the runtime timer for to reach a due time <paramref name="ahead"/> timestamp ticks away:
-    /// rounded up to whole milliseconds, the resolution runtime and fake timers both work in (they truncate).
+    /// How long to set the runtime timer for, to reach a due time <paramref name="ahead"/> timestamp ticks away:
+    /// rounded up to whole milliseconds, the resolution runtime and fake timers both keep (they truncate).
     /// </summary>
     private TimeSpan ArmDelay(long ahead)
     {

@@ -44,6 +44,18 @@ public sealed class TransactionTimerQueueTests : IDisposable
     }
 
     [Fact]
+    public void Start_ZeroDue_FiresAtOnce()
+    {
+        Timer("later").Start(TimeSpan.FromMilliseconds(100));
+
+        Timer("now").Start(TimeSpan.Zero);
+
+        Assert.Equal([("now", TimeSpan.Zero)], _fired);
+        Step(TimeSpan.FromMilliseconds(100));
+        Assert.Equal([("now", TimeSpan.Zero), ("later", Ms(100))], _fired);
+    }
+
+    [Fact]
     public void Stop_BeforeDue_NeverFires()
     {
         TransactionTimer stopped = Timer("stopped");
