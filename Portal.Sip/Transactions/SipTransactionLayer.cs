@@ -51,7 +51,7 @@ public sealed class SipTransactionLayer : IDisposable
 
     internal ILogger Logger { get; }
 
-    /// <summary>Where the transactions' timers run, and the TU's timers that live as long as a transaction (§13.3.1.4).</summary>
+    /// <summary>Where the transactions' timers run, and the TU's per-call ones (2xx retransmission, ring time, call duration).</summary>
     internal TransactionTimerQueue TimerQueue { get; }
 
     /// <summary>A fresh branch for a new top Via: the magic cookie and 64 random bits (§8.1.1.7).</summary>
