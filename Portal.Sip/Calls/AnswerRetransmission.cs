@@ -6,7 +6,8 @@ namespace Portal.Sip.Calls;
 /// <summary>
 /// A 2xx to an INVITE, sent by the TU and retransmitted by it until the ACK arrives (RFC 3261 §13.3.1.4): over UDP
 /// at T1, doubling up to T2; when no ACK has come after 64*T1 the session is to be ended, which
-/// <c>onNoAck</c> does. The transaction layer passes each copy (RFC 6026 Accepted state).
+/// <c>onNoAck</c> does. The transaction layer passes each copy (RFC 6026 Accepted state). Both timers run on the
+/// layer's <see cref="TransactionTimerQueue"/>, like the transaction's own.
 /// </summary>
 internal sealed class AnswerRetransmission : IDisposable
 {
@@ -15,12 +16,12 @@ internal sealed class AnswerRetransmission : IDisposable
     private readonly SipResponse _answer;
     private readonly SipTimers _timers;
     private readonly Action _onNoAck;
-    private readonly ITimer _resend;
-    private readonly ITimer _giveUp;
+    private readonly TransactionTimer _resend;
+    private readonly TransactionTimer _giveUp;
     private TimeSpan _interval;
     private bool _done;
 
-    public AnswerRetransmission(ServerTransaction transaction, SipResponse answer, SipTransactionLayer layer, TimeProvider time, Action onNoAck)
+    public AnswerRetransmission(ServerTransaction transaction, SipResponse answer, SipTransactionLayer layer, Action onNoAck)
     {
         _transaction = transaction;
         _answer = answer;
@@ -28,8 +29,8 @@ internal sealed class AnswerRetransmission : IDisposable
         _onNoAck = onNoAck;
         Sequence = transaction.Request.CSeq?.Number ?? 0;
         _interval = _timers.T1;
-        _resend = time.CreateTimer(static s => ((AnswerRetransmission)s!).OnResend(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _giveUp = time.CreateTimer(static s => ((AnswerRetransmission)s!).OnGiveUp(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _resend = new TransactionTimer(layer.TimerQueue, OnResend);
+        _giveUp = new TransactionTimer(layer.TimerQueue, OnGiveUp);
     }
 
     /// <summary>The CSeq number of the INVITE; its ACK carries the same (§13.2.2.4).</summary>
@@ -53,10 +54,10 @@ internal sealed class AnswerRetransmission : IDisposable
         {
             if (!_transaction.IsReliable)
             {
-                _resend.Change(_interval, Timeout.InfiniteTimeSpan);
+                _resend.Start(_interval);
             }
 
-            _giveUp.Change(_timers.TransactionTimeout, Timeout.InfiniteTimeSpan);
+            _giveUp.Start(_timers.TransactionTimeout);
         }
 
         await _transaction.SendResponseAsync(_answer);
@@ -100,7 +101,7 @@ internal sealed class AnswerRetransmission : IDisposable
             }
 
             _interval = _interval * 2 < _timers.T2 ? _interval * 2 : _timers.T2;
-            _resend.Change(_interval, Timeout.InfiniteTimeSpan);
+            _resend.Start(_interval);
         }
 
         _ = _transaction.SendResponseAsync(_answer).AsTask();

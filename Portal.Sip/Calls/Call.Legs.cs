@@ -1,6 +1,7 @@
 using Portal.Sip.Calls.Dialling;
 using Portal.Sip.Calls.Records;
 using Portal.Sip.Messages;
+using Portal.Sip.Transactions;
 
 namespace Portal.Sip.Calls;
 
@@ -139,9 +140,13 @@ internal sealed partial class Call
 
     /// <summary>
     /// Hangs the call up (both legs get a BYE) in <paramref name="dueTime"/>: when its longest duration, counted from
-    /// the first answer (<c>cd</c>, else <c>Sip:DefaultMaxCallSeconds</c>), is reached.
+    /// the first answer (<c>cd</c>, else <c>Sip:DefaultMaxCallSeconds</c>), is reached. It runs on the transaction
+    /// layer's one timer queue, like the call's transaction timers.
     /// </summary>
-    private ITimer StartMaxDuration(TimeSpan dueTime) =>
-        _environment.Time.CreateTimer(static s => _ = ((Call)s!).HangUpAsync("maximum call duration reached"), this,
-            dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    private TransactionTimer StartMaxDuration(TimeSpan dueTime)
+    {
+        TransactionTimer timer = new(_environment.Layer.TimerQueue, () => _ = HangUpAsync("maximum call duration reached"));
+        timer.Start(dueTime > TimeSpan.Zero ? dueTime : TimeSpan.Zero);
+        return timer;
+    }
 }

@@ -124,7 +124,7 @@ internal sealed partial class Call
         CallLeg remaining = transfer.RemainingLeg;
         bool connect;
         bool byeReplaced = false;
-        ITimer? previousLimit = null;
+        TransactionTimer? previousLimit = null;
         lock (Gate)
         {
             connect = State == CallState.Answered && transfer.IsPending && !transfer.Cancelled.IsCancellationRequested

@@ -21,7 +21,7 @@ internal sealed partial class Call : IDialOwner
     private readonly List<CalleeLeg> _callees = [];
     private readonly CancellationTokenSource _setup = new();
     private readonly CancellationTokenRegistration _cancelledByCaller;
-    private ITimer? _maxDuration;
+    private TransactionTimer? _maxDuration;
     private DateTimeOffset _deadline = DateTimeOffset.MaxValue;
     private int _transfersStarted;
     private (CallLeg A, CallLeg B)? _connected;
@@ -207,7 +207,7 @@ internal sealed partial class Call : IDialOwner
     {
         DateTimeOffset now = _environment.Time.GetUtcNow();
         List<CallLeg> legs;
-        ITimer? maxDuration;
+        TransactionTimer? maxDuration;
         Transfer? transfer;
         lock (Gate)
         {

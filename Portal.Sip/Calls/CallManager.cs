@@ -363,7 +363,8 @@ public sealed class CallManager
 
     /// <summary>
     /// The INVITEs of legs that are out of their call stay findable by Call-ID for 64*T1, then are forgotten
-    /// (§13.2.2.4). Only the INVITEs are kept that long, not the legs: a leg holds its whole call.
+    /// (§13.2.2.4). Only the INVITEs are kept that long, not the legs: a leg holds its whole call. The wait runs on
+    /// the transaction layer's timer queue, and once fired the timer is garbage.
     /// </summary>
     internal void ForgetPlacedLater(IEnumerable<CalleeLeg> placed)
     {
@@ -372,16 +373,14 @@ public sealed class CallManager
             .Select(leg => new KeyValuePair<string, PlacedInvite>(leg.CallId, leg.Placed!))];
         if (invites.Count > 0)
         {
-            ITimer? sweep = null;
-            sweep = _environment.Time.CreateTimer(_ =>
+            TransactionTimer sweep = new(_environment.Layer.TimerQueue, () =>
             {
                 foreach (KeyValuePair<string, PlacedInvite> invite in invites)
                 {
                     _environment.Placed.TryRemove(invite);
                 }
-
-                sweep?.Dispose();
-            }, null, SipTimers.Default.TransactionTimeout, Timeout.InfiniteTimeSpan);
+            });
+            sweep.Start(SipTimers.Default.TransactionTimeout);
         }
     }
 

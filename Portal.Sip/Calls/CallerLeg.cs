@@ -32,7 +32,7 @@ internal sealed class CallerLeg : CallLeg
     /// <summary>Answers the caller with the callee's 2xx and its SDP, retransmitted until the caller's ACK (§13.3.1.4).</summary>
     public ValueTask AnswerAsync(SipResponse fromCallee, Action onNoAck)
     {
-        AnswerRetransmission answer = new(Invite, Respond(SipStatusCodes.Ok, fromCallee.ReasonPhrase, fromCallee), Environment.Layer, Environment.Time, onNoAck);
+        AnswerRetransmission answer = new(Invite, Respond(SipStatusCodes.Ok, fromCallee.ReasonPhrase, fromCallee), Environment.Layer, onNoAck);
         Answer = answer;
         return answer.StartAsync();
     }

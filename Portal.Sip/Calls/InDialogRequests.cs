@@ -122,7 +122,7 @@ internal sealed class InDialogRequests(CallEnvironment environment, ReferRequest
         }
 
         leg.Answer?.Dispose();
-        AnswerRetransmission answer = new(transaction, Relayed(leg, transaction.Request, response), environment.Layer, environment.Time,
+        AnswerRetransmission answer = new(transaction, Relayed(leg, transaction.Request, response), environment.Layer,
             () => _ = leg.Call.HangUpAsync("no ACK for a re-INVITE"));
         leg.Answer = answer;
         await answer.StartAsync();

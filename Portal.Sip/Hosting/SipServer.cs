@@ -29,12 +29,14 @@ public sealed class SipServer : IAsyncDisposable
 {
     private readonly SipTransport transport;
     private readonly BindingCache bindings;
+    private readonly SipTransactionLayer layer;
     private readonly IDisposable? peerBans;
 
-    private SipServer(SipTransport transport, BindingCache bindings, SipRegistrar registrar, CallManager calls,
+    private SipServer(SipTransport transport, BindingCache bindings, SipTransactionLayer layer, SipRegistrar registrar, CallManager calls,
         ProviderRegistrationClient? providerRegistrations, OverloadGuard overload, NatKeepAlive? keepAlive, SipTrace trace, IDisposable? peerBans)
     {
         this.peerBans = peerBans;
+        this.layer = layer;
         Overload = overload;
         this.transport = transport;
         this.bindings = bindings;
@@ -143,7 +145,7 @@ public sealed class SipServer : IAsyncDisposable
             TimeSpan.FromSeconds(Math.Max(1, options.ProviderScanSeconds)), registeredProviders);
         var keepAlive = options.Nat.KeepAliveSeconds <= 0 ? null : new NatKeepAlive(layer, addresses, options.DomainList.FirstOrDefault() ?? "localhost",
             registrar, registrations, time, loggers.CreateLogger<NatKeepAlive>(), TimeSpan.FromSeconds(options.Nat.KeepAliveSeconds));
-        return new SipServer(transport, registrations, registrar, calls, providerClient, overload, keepAlive, trace, peerBans);
+        return new SipServer(transport, registrations, layer, registrar, calls, providerClient, overload, keepAlive, trace, peerBans);
     }
 
     private static async ValueTask DeliverAsync(Task<SipTransactionLayer> layer, SipMessage message, SipEndPoint remote, SipEndPoint local) =>
@@ -172,6 +174,7 @@ public sealed class SipServer : IAsyncDisposable
         peerBans?.Dispose();
         await Calls.StopAsync(TimeSpan.FromSeconds(2));
         await transport.DisposeAsync();
+        layer.Dispose();
         await bindings.DisposeAsync();
         Overload.Dispose();
     }

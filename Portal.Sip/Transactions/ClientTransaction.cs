@@ -59,7 +59,7 @@ public abstract class ClientTransaction
 
     private protected TransactionTimer NewTimer(Action callback)
     {
-        TransactionTimer timer = new(Layer.Time, Layer.Logger, callback);
+        TransactionTimer timer = new(Layer.TimerQueue, callback);
         _timers.Add(timer);
         return timer;
     }

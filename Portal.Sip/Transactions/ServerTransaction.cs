@@ -64,7 +64,7 @@ public abstract class ServerTransaction
 
     private protected TransactionTimer NewTimer(Action callback)
     {
-        TransactionTimer timer = new(Layer.Time, Layer.Logger, callback);
+        TransactionTimer timer = new(Layer.TimerQueue, callback);
         _timers.Add(timer);
         return timer;
     }

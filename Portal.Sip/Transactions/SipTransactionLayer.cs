@@ -13,9 +13,10 @@ namespace Portal.Sip.Transactions;
 /// creates server transactions for new requests and hands them to the TU, answers CANCEL (§9.2) and merged
 /// requests (§8.2.2.2) itself, passes ACKs for 2xx and stray responses up, and sends the TU's requests in client
 /// transactions. Transactions leave its tables when they terminate. INVITE transactions follow RFC 6026 (an
-/// Accepted state after a 2xx). Thread-safe.
+/// Accepted state after a 2xx). Every transaction timer runs on one <see cref="TransactionTimerQueue"/>, which
+/// disposing the layer stops. Thread-safe.
 /// </summary>
-public sealed class SipTransactionLayer
+public sealed class SipTransactionLayer : IDisposable
 {
     private readonly ISipRequestHandler _handler;
     private readonly ServerTransactionTable _server = new();
@@ -30,6 +31,7 @@ public sealed class SipTransactionLayer
         Time = time ?? throw new ArgumentNullException(nameof(time));
         Logger = logger ?? throw new ArgumentNullException(nameof(logger));
         Timers = timers ?? SipTimers.Default;
+        TimerQueue = new TransactionTimerQueue(time, logger);
     }
 
     public SipTimers Timers { get; }
@@ -48,6 +50,9 @@ public sealed class SipTransactionLayer
     internal TimeProvider Time { get; }
 
     internal ILogger Logger { get; }
+
+    /// <summary>Where the transactions' timers run, and the TU's per-call ones (2xx retransmission, ring time, call duration).</summary>
+    internal TransactionTimerQueue TimerQueue { get; }
 
     /// <summary>A fresh branch for a new top Via: the magic cookie and 64 random bits (§8.1.1.7).</summary>
     public static string NewBranch() => ViaHeader.MagicCookie + LocalTag.New();
@@ -104,6 +109,9 @@ public sealed class SipTransactionLayer
             _ => ValueTask.CompletedTask,
         };
     }
+
+    /// <summary>Stops every timer: no retransmission or timeout fires after this.</summary>
+    public void Dispose() => TimerQueue.Dispose();
 
     internal void Forget(ServerTransaction transaction) => _server.Remove(transaction);
 

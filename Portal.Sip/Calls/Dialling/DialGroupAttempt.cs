@@ -1,5 +1,6 @@
 using Portal.Sip.Dialplans;
 using Portal.Sip.Messages;
+using Portal.Sip.Transactions;
 
 namespace Portal.Sip.Calls.Dialling;
 
@@ -84,8 +85,10 @@ internal sealed class DialGroupAttempt(IDialOwner owner, CallEnvironment environ
             var transaction = leg.Start(OnProvisional);
             owner.OnLegStarted(leg);
             SipResponse response;
-            using (environment.Time.CreateTimer(_ => OnRingTimeout(leg), null, leg.RingTime, Timeout.InfiniteTimeSpan))
+            // The ring time runs on the transaction layer's one timer queue, with the INVITE's own timers.
+            using (TransactionTimer ringTimeout = new(environment.Layer.TimerQueue, () => OnRingTimeout(leg)))
             {
+                ringTimeout.Start(leg.RingTime);
                 response = await transaction.Completion;
                 // A provider's challenge is answered once with its credentials (DESIGN §5).
                 if (response.StatusCode is SipStatusCodes.Unauthorized or SipStatusCodes.ProxyAuthenticationRequired

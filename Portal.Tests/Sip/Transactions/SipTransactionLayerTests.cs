@@ -180,4 +180,34 @@ public sealed class SipTransactionLayerTests
         Assert.Equal(0, _layer.ClientTransactionCount);
         Assert.Equal(0, _layer.MergeIndexCount);
     }
+
+    [Fact]
+    public async Task TimerQueue_AfterEveryTransactionTerminates_HoldsNoTimer()
+    {
+        ClientTransaction invite = _layer.SendRequest(Request("INVITE", branch: SipTransactionLayer.NewBranch()), UdpPhone);
+        await _layer.ReceiveAsync(ResponseTo(invite.Request, 200), UdpPhone, UdpLocal);
+        _layer.SendRequest(Request("OPTIONS", branch: SipTransactionLayer.NewBranch()), UdpPhone);
+        await _layer.ReceiveAsync(Request("REGISTER", branch: "z9hG4bKe"), UdpPhone, UdpLocal);
+        Assert.True(_layer.TimerQueue.Count > 0);
+
+        _time.AdvanceSeconds(64);
+
+        Assert.Equal(0, _layer.ServerTransactionCount + _layer.ClientTransactionCount);
+        Assert.Equal(0, _layer.TimerQueue.Count);
+    }
+
+    [Fact]
+    public void Dispose_ClientTransactionRetransmitting_SendsNothingMore()
+    {
+        ClientTransaction options = _layer.SendRequest(Request("OPTIONS", branch: SipTransactionLayer.NewBranch()), UdpPhone);
+        _time.AdvanceSeconds(1);
+        int sent = _sender.Requests.Count;
+
+        _layer.Dispose();
+        _time.AdvanceSeconds(10);
+
+        Assert.Equal(2, sent);
+        Assert.Equal(sent, _sender.Requests.Count);
+        Assert.False(options.Completion.IsCompleted);
+    }
 }
