@@ -338,6 +338,17 @@ public sealed class CallManager
     internal void OnEnded(Call call, IEnumerable<CalleeLeg> placed)
     {
         call.ReleaseInvite();
+
+        // The INVITE transactions linger for 64*T1 to absorb retransmissions; what reading their messages cached
+        // for the call is not needed for that.
+        call.Caller.Invite.Request.Compact();
+        foreach (CalleeLeg leg in placed)
+        {
+            if (leg.Transaction?.Completion is { IsCompletedSuccessfully: true } answer)
+            {
+                answer.Result.Compact();
+            }
+        }
         if (call.Trace is { } trace)
         {
             _environment.Trace?.End(trace);

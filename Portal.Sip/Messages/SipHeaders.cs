@@ -159,6 +159,23 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>
         _entries[_count] = default;
     }
 
+    /// <summary>
+    /// Lets go of the decoded values and typed views of the lines read from the source and not changed since: they
+    /// are read again from the source if asked for. A message kept only to absorb retransmissions (64*T1, RFC 3261
+    /// §17) then costs its wire bytes and its line table rather than several times that.
+    /// </summary>
+    internal void Compact()
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            ref SipHeaderEntry e = ref _entries[i];
+            if (e.IsFromSource && !e.Folded)
+            {
+                e.Data = null;
+            }
+        }
+    }
+
     /// <summary>A copy that shares no mutable state with this collection (values are materialised).</summary>
     public SipHeaders Clone()
     {

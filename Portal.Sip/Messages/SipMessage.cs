@@ -30,6 +30,9 @@ public abstract class SipMessage
 
     public SipHeaders Headers { get; }
 
+    /// <summary>Lets go of what reading the headers cached; see <see cref="SipHeaders.Compact"/>.</summary>
+    internal void Compact() => Headers.Compact();
+
     /// <summary>The body as received or to send; Content-Length is always written from its length.</summary>
     public ReadOnlyMemory<byte> Body { get; set; }
 

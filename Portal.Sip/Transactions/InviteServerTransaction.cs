@@ -181,6 +181,9 @@ public sealed class InviteServerTransaction : ServerTransaction
         }
 
         _timerH.Start(Timers.TimerH);
+
+        // Refused (a challenge, most often): the request is kept only to match its ACK and retransmissions.
+        Request.Compact();
         return true;
     }
 

@@ -85,6 +85,9 @@ public sealed class NonInviteServerTransaction : ServerTransaction
         if (!IsReliable)
         {
             _timerJ.Start(Timers.TimerJ);
+
+            // Answered: for 64*T1 the request only has to be matched by its retransmissions (§17.2.2).
+            Request.Compact();
         }
 
         return true;

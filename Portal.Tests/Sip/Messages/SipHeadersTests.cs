@@ -101,4 +101,34 @@ public sealed class SipHeadersTests
 
         Assert.Equal("new", message.From!.Tag);
     }
+
+    [Fact]
+    public void AParsedMessage_Compacted_ReadsTheSameValues_KeepsChangedLines_AndWritesTheSameBytes()
+    {
+        byte[] wire = System.Text.Encoding.ASCII.GetBytes(
+            "BYE sip:bob@192.0.2.4 SIP/2.0\r\n" +
+            "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKcompact\r\n" +
+            "From: <sip:alice@example.com>;tag=a1\r\n" +
+            "To: <sip:bob@example.com>;tag=b2\r\n" +
+            "Subject: one,\r\n two\r\n" +
+            "Call-ID: compact-1\r\n" +
+            "CSeq: 2 BYE\r\n" +
+            "Content-Length: 0\r\n\r\n");
+        SipRequest request = Assert.IsType<SipRequest>(SipMessageParser.Parse(wire).Message);
+        NameAddress from = request.From!;
+        Assert.Equal("one, two", request.Headers.GetFirst("Subject"));
+        request.Headers.Set("X-Note", "kept");
+        byte[] before = request.ToBytes();
+
+        request.Compact();
+
+        Assert.NotSame(from, request.From);
+        Assert.Equal("a1", request.From!.Tag);
+        Assert.Equal("b2", request.To!.Tag);
+        Assert.Equal("z9hG4bKcompact", request.TopVia!.Branch);
+        Assert.Equal(2u, request.CSeq!.Number);
+        Assert.Equal("one, two", request.Headers.GetFirst("Subject"));
+        Assert.Equal("kept", request.Headers.GetFirst("X-Note"));
+        Assert.Equal(before, request.ToBytes());
+    }
 }
