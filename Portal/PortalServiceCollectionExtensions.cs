@@ -10,6 +10,7 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Health;
 using Portal.Retention;
+using Portal.Runtime;
 using Portal.Mail;
 using Portal.Observability;
 using Portal.Services;
@@ -108,6 +109,8 @@ public static class PortalServiceCollectionExtensions
         services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.SectionName));
         services.AddSingleton<RetentionPurge>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionPurge>());
+        services.AddOptions<MemoryTrimOptions>().Bind(configuration.GetSection(MemoryTrimOptions.SectionName));
+        services.AddHostedService<IdleMemoryTrim>();
         var sipEnabled = configuration.GetValue("Sip:Enabled", true);
         if (sipEnabled)
         {
