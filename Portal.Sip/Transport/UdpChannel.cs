@@ -171,6 +171,7 @@ internal sealed class UdpChannel : IAsyncDisposable
 
         // The read rate is smoothed over about half a second (ten looks): a collection that stops every thread for
         // a moment must not read as a backlog of seconds, while a rate that has really fallen shows within that.
+        // It is taken only while datagrams wait, so it is how fast the loops can read, not how fast peers send.
         double rate = readSince / elapsed.TotalSeconds;
         _readPerSecond = _readPerSecond == 0 ? rate : (0.9 * _readPerSecond) + (0.1 * rate);
 
