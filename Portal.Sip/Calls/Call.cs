@@ -37,7 +37,8 @@ internal sealed partial class Call : IDialOwner
         Caller = new CallerLeg(this, environment, invite);
         StartedAt = Caller.StartedAt;
         // Not a linked source: the INVITE's transaction lingers for 64*T1 after the call, and the registration a
-        // linked source leaves on it would keep the whole call alive that long; this one is let go when it ends.
+        // linked source leaves on it would keep this source, and whatever is still registered on it, alive that
+        // long; this one is let go when the call ends.
         _cancelledByCaller = invite.Cancelled.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _setup);
         Records = new CallRecordQueue(environment.Records, environment.Logger, number);
     }

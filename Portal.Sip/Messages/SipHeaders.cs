@@ -256,6 +256,17 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>
     }
 
     /// <summary>
+    /// Inserts a line whose typed views the caller already holds (<paramref name="items"/>, what parsing
+    /// <paramref name="value"/> with <see cref="GetParsedList{T}"/> would give), so the next read does not parse
+    /// what was just written: the transport's Via stamping, on every request.
+    /// </summary>
+    internal void InsertParsed<T>(int index, string name, string value, T[] items)
+    {
+        Insert(index, name, value);
+        _entries[index].Data = new SipHeaderEntry.ParsedValue(value, items);
+    }
+
+    /// <summary>
     /// Typed views of every line called <paramref name="canonicalName"/>; with <paramref name="split"/> each line is
     /// first split into its comma-separated elements (RFC 3261 §7.3.1).
     /// </summary>

@@ -143,9 +143,18 @@ public abstract class SipMessage
             }
         }
 
-        if (Headers.GetAll(SipHeaderNames.ContentLength).Select(v => v.TrimStart('0')).Distinct().Skip(1).Any())
+        // Almost every message has one Content-Length: only several are compared (leading zeros aside).
+        if (Headers.CountOf(SipHeaderNames.ContentLength) > 1)
         {
-            return SipParseError.BadRequest("Conflicting Content-Length values");
+            IReadOnlyList<string> lengths = Headers.GetAll(SipHeaderNames.ContentLength);
+            string first = lengths[0].TrimStart('0');
+            for (int i = 1; i < lengths.Count; i++)
+            {
+                if (lengths[i].TrimStart('0') != first)
+                {
+                    return SipParseError.BadRequest("Conflicting Content-Length values");
+                }
+            }
         }
 
         return null;

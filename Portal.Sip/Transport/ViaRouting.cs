@@ -55,7 +55,15 @@ internal static class ViaRouting
 
         values[0] = stamped.ToString();
         headers.RemoveAt(index);
-        headers.Insert(index, SipHeaderNames.Via, string.Join(", ", values));
+        if (values.Count == 1)
+        {
+            // The usual case, one Via on the line: the stamped view is what reading the line back would parse.
+            headers.InsertParsed(index, SipHeaderNames.Via, values[0], new[] { stamped });
+        }
+        else
+        {
+            headers.Insert(index, SipHeaderNames.Via, string.Join(", ", values));
+        }
     }
 
     /// <summary>
