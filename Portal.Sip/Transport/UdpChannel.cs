@@ -39,6 +39,7 @@ internal sealed class UdpChannel : IAsyncDisposable
     private long _lastMeasured;
     private long _lastProgress;
     private double _readPerSecond;
+    private bool _backlogged;
     private bool _queueUnreadable;
 
     private UdpChannel(Socket socket, ILogger logger)
@@ -140,7 +141,7 @@ internal sealed class UdpChannel : IAsyncDisposable
 
     /// <summary>
     /// How long a datagram arriving now would wait in the socket's receive queue before a loop reads it: the bytes
-    /// queued (as datagrams) over the rate the loops have been reading them. This is the wait a
+    /// queued (as datagrams) over the rate the loops read them while kept busy. This is the wait a
     /// caller's retransmission timer sees, and the one thread-pool measurements miss, since the loops do their
     /// work before they read again. Null where the system does not say how much is queued (only Linux does).
     /// Called by one probe at a time.
@@ -155,30 +156,39 @@ internal sealed class UdpChannel : IAsyncDisposable
         long received = Interlocked.Read(ref _received);
         long readSince = received - _lastReceived;
         bool first = _lastMeasured == 0;
+        bool backloggedBefore = _backlogged;
         TimeSpan elapsed = first ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_lastMeasured, timestamp);
+        double queued = (double)queuedBytes / QueuedBytesPerDatagram;
         _lastReceived = received;
         _lastMeasured = timestamp;
-        double queued = (double)queuedBytes / QueuedBytesPerDatagram;
-        if (first || readSince > 0 || queued < 1)
+        _backlogged = queued >= 1;
+        if (first || readSince > 0 || !_backlogged)
         {
             _lastProgress = timestamp;
         }
 
-        if (queued < 1 || elapsed <= TimeSpan.Zero)
+        if (!_backlogged || elapsed <= TimeSpan.Zero)
         {
             return TimeSpan.Zero;
         }
 
-        // The read rate is smoothed over about half a second (ten looks): a collection that stops every thread for
-        // a moment must not read as a backlog of seconds, while a rate that has really fallen shows within that.
-        // It is taken only while datagrams wait, so it is how fast the loops can read, not how fast peers send.
-        double rate = readSince / elapsed.TotalSeconds;
-        _readPerSecond = _readPerSecond == 0 ? rate : (0.9 * _readPerSecond) + (0.1 * rate);
-
         // Datagrams waiting and none read since the last look: the wait is at least how long nothing was read.
-        return readSince == 0
-            ? Stopwatch.GetElapsedTime(_lastProgress, timestamp)
-            : TimeSpan.FromSeconds(queued / _readPerSecond);
+        if (readSince == 0)
+        {
+            return Stopwatch.GetElapsedTime(_lastProgress, timestamp);
+        }
+
+        // How fast the loops can read is known only from an interval with datagrams waiting throughout: otherwise
+        // the count is how fast peers sent, and a burst after a quiet spell would read as a long wait. It is
+        // smoothed over about half a second (ten looks), so a collection that stops every thread for a moment does
+        // not read as a backlog of seconds, while a rate that has really fallen shows within that.
+        if (backloggedBefore)
+        {
+            double rate = readSince / elapsed.TotalSeconds;
+            _readPerSecond = _readPerSecond == 0 ? rate : (0.9 * _readPerSecond) + (0.1 * rate);
+        }
+
+        return _readPerSecond == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(queued / _readPerSecond);
     }
 
     /// <summary>The bytes the kernel holds in the socket's receive queue; null where it does not say (not Linux).</summary>
