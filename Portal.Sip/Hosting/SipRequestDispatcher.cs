@@ -50,11 +50,6 @@ public sealed partial class SipRequestDispatcher(
                 await calls.OnInDialogRequestAsync(transaction);
                 return;
             }
-            else if (transaction is InviteServerTransaction && overload?.AdmitNewCall() == false)
-            {
-                // Before any account, database or dialplan work; the transaction answers its retransmissions.
-                response = Overloaded(request, overload.RetryAfterSeconds);
-            }
             else if (transaction is InviteServerTransaction invite)
             {
                 await calls.OnInviteAsync(invite);
@@ -80,9 +75,22 @@ public sealed partial class SipRequestDispatcher(
 
     public ValueTask OnStrayResponseAsync(SipResponse response, SipEndPoint remote) => calls.OnStrayResponseAsync(response);
 
+    /// <summary>
+    /// Sheds a new call while the service is overloaded (DESIGN §10): 503 with Retry-After, sent by the transaction
+    /// layer statelessly, before any transaction, account, database or dialplan work.
+    /// </summary>
+    public SipResponse? RefuseStatelessly(SipRequest invite) =>
+        overload?.AdmitNewCall() == false ? Overloaded(invite, overload.RetryAfterSeconds) : null;
+
+    /// <summary>
+    /// The 503 of a shed call. Its To tag is derived from the request's branch and Call-ID, so a retransmission,
+    /// refused again with no state kept, gets the same answer.
+    /// </summary>
     private static SipResponse Overloaded(SipRequest request, int retryAfterSeconds)
     {
-        var response = request.CreateResponse(SipStatusCodes.ServiceUnavailable, "Service Unavailable - overloaded, try again later", SipTags.NewTag());
+        var seed = System.Text.Encoding.UTF8.GetBytes($"{request.TopVia?.Branch}\n{request.CallId}");
+        var tag = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(seed).AsSpan(0, 8));
+        var response = request.CreateResponse(SipStatusCodes.ServiceUnavailable, "Service Unavailable - overloaded, try again later", tag);
         response.Headers.Add(SipHeaderNames.RetryAfter, retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return response;
     }

@@ -18,6 +18,13 @@ public interface ISipRequestHandler
     ValueTask OnRequestAsync(ServerTransaction transaction);
 
     /// <summary>
+    /// A new INVITE outside a dialog, before any transaction is made for it: a response to send statelessly
+    /// instead (RFC 3261 §8.2.7), or null to go on. The service sheds calls so when it is overloaded: a refused
+    /// INVITE then costs no transaction, no timers and no state, and its retransmissions are refused alike.
+    /// </summary>
+    SipResponse? RefuseStatelessly(SipRequest invite) => null;
+
+    /// <summary>
     /// An ACK that matched no INVITE server transaction awaiting one: the ACK for a 2xx, which is end to end
     /// and belongs to the dialog (§13.3.1.4, §17.2.1), or a stray one.
     /// </summary>

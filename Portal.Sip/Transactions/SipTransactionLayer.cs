@@ -151,6 +151,12 @@ public sealed class SipTransactionLayer : IDisposable
             return;
         }
 
+        if (request.Method == SipMethod.Invite && request.To?.Tag is null && _handler.RefuseStatelessly(request) is { } refusal)
+        {
+            await SendStatelesslyAsync(refusal, remote);
+            return;
+        }
+
         ServerTransaction? merged = _server.FindMerged(request, key);
         ServerTransaction transaction = request.Method == SipMethod.Invite
             ? new InviteServerTransaction(this, key, request, remote, local)
@@ -174,6 +180,19 @@ public sealed class SipTransactionLayer : IDisposable
         else
         {
             Notify(request.Method.Name, () => _handler.OnRequestAsync(transaction));
+        }
+    }
+
+    /// <summary>A response sent with no transaction behind it (§8.2.7); a transport failure is logged, as a transaction's is.</summary>
+    private async ValueTask SendStatelesslyAsync(SipResponse response, SipEndPoint remote)
+    {
+        try
+        {
+            await Sender.SendAsync(response, remote);
+        }
+        catch (Exception e)
+        {
+            TransactionLog.ResponseSendFailed(Logger, response.StatusCode, SipMethod.Invite, remote, e);
         }
     }
 

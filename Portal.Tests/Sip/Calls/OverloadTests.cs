@@ -35,7 +35,8 @@ public sealed class OverloadTests
         Assert.Empty(refused.ProxyAuthenticate);
         Assert.Equal(refused.To?.Tag, again.To?.Tag);
         Assert.Equal(0, bench.Calls.Count);
-        Assert.Equal(1, overload.Shed);
+        // Refused statelessly (RFC 3261 §8.2.7): the retransmission is refused again, with the same answer.
+        Assert.Equal(2, overload.Shed);
     }
 
     [Fact]
