@@ -17,13 +17,18 @@ using Portal.Sip.Messages;
 // dialDelayMs (JSON) and is reported beside it.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: Portal.TransferLatency <path to Portal.dll> <sipp scenario folder> [transfers=200]");
+    Console.Error.WriteLine("usage: Portal.TransferLatency <path to Portal.dll> <sipp scenario folder> [transfers=200] [background calls/s=0] [load scenario folder]");
     return 2;
 }
 
 var portalDll = Path.GetFullPath(args[0]);
 var scenarios = Path.GetFullPath(args[1]);
 var transfers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200;
+// Background load (issue 11): calls a second through the service while the transfers are measured, made by the
+// load bench's sipp caller (digest, straight to BYE) to a sipp callee that answers at once.
+var loadRate = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0;
+var loadScenarios = args.Length > 4 ? Path.GetFullPath(args[4]) : null;
+var loadCalleePort = FreePort();
 const int Warmup = 20;
 var invariant = CultureInfo.InvariantCulture;
 var work = Directory.CreateTempSubdirectory("transfer-latency-").FullName;
@@ -39,11 +44,15 @@ string[] config =
     "--Sip:Domains=sip.example.test",
     // The voice app and the transfer target listen on 127.0.0.1, which the default direct-dialling policy refuses.
     "--Sip:DirectDial:DeniedNetworks=none",
+    // The same call is transferred again and again (each attempt is refused by the target); DESIGN §10 bounds the
+    // transfers of one call, which this measurement is not about.
+    "--Sip:MaxTransfersPerCall=100000",
 ];
 var processes = new List<Process>();
 try
 {
-    File.WriteAllText(Path.Combine(work, "default.rules"), $"when /^232$/ then sys.Dial(\"app@127.0.0.1:{voiceAppPort}[fu=xfer-#{{sys.CallNumber}}]\")\n");
+    File.WriteAllText(Path.Combine(work, "default.rules"), $"when /^232$/ then sys.Dial(\"app@127.0.0.1:{voiceAppPort}[fu=xfer-#{{sys.CallNumber}}]\")\n" +
+        $"when /^bench$/ then sys.Dial(\"bench@127.0.0.1:{loadCalleePort}\")\n");
     File.WriteAllText(Path.Combine(work, "transfer.rules"), $"when /^(\\d+)$/ then sys.Dial(\"$1@127.0.0.1:{targetPort}\")\n");
     await AdminAsync("user", "add", "alice", "--email", "alice@bench.test", "--password", "alice-password");
     await AdminAsync("dialplan", "set", "alice", "default", "--file", Path.Combine(work, "default.rules"));
@@ -54,7 +63,7 @@ try
 
     processes.Add(Start("dotnet", [portalDll, .. config, $"--urls=http://127.0.0.1:{httpPort}", $"--Sip:Listen=udp:127.0.0.1:{sipPort}",
         "--CallManager:RateLimit:PerUserPerMinute=1000000", "--CallManager:RateLimit:PerAddressPerMinute=1000000",
-        "--Logging:LogLevel:Default=Warning", "--environment=Production"], discardOutput: true));
+        "--Logging:LogLevel:Default=Warning", "--environment=Production", .. LoadSettings(loadRate)], discardOutput: true));
     Console.Error.WriteLine("starting the service");
     using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
     http.DefaultRequestHeaders.Accept.Add(new("application/json"));
@@ -67,6 +76,28 @@ try
 
     var invites = Channel.CreateUnbounded<(SipRequest Message, long Arrived, IPEndPoint From)>();
     _ = ReceiveInvitesAsync(target, invites.Writer);
+    if (loadRate > 0)
+    {
+        // After the measured call has its number (the transfer request names it by "xfer-1"), so the load's
+        // calls come second.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        if (loadScenarios is null)
+        {
+            throw new InvalidOperationException("a background load needs the load bench's scenario folder (bench/scenarios)");
+        }
+
+        processes.Add(Start("sipp", ["-sf", Path.Combine(loadScenarios, "load-callee.xml"), "-i", "127.0.0.1", "-p", loadCalleePort.ToString(invariant),
+            "-buff_size", "4194304", "-nostdin"], discardOutput: true));
+        processes.Add(Start("sipp", [$"127.0.0.1:{sipPort}", "-sf", Path.Combine(loadScenarios, "load-caller.xml"), "-s", "bench",
+            "-au", "alice", "-ap", "s3cret-pass", "-i", "127.0.0.1", "-p", FreePort().ToString(invariant), "-r", loadRate.ToString(invariant),
+            "-m", (loadRate * 3600).ToString(invariant), "-buff_size", "4194304", "-nostdin"], discardOutput: true));
+
+        // Past the JIT's tier-up before anything is measured (at least 3,000 calls, as the load bench warms up).
+        var warmup = TimeSpan.FromSeconds(Math.Max(10, 3000.0 / loadRate));
+        Console.Error.WriteLine($"background load: {loadRate} calls/s; warming up for {warmup.TotalSeconds:0} s");
+        await Task.Delay(warmup);
+    }
+
     var url = $"/callmanager/blindtransfer?user=alice&callid=xfer-1&destination=5551234&wait=10&key={Uri.EscapeDataString(key)}";
     var samples = new List<double>();
     var serverSamples = new List<double>();
@@ -153,6 +184,15 @@ async Task<string> AdminAsync(params string[] command)
         ? output
         : throw new InvalidOperationException($"{string.Join(' ', command)} failed: {output}{await process.StandardError.ReadToEndAsync()}");
 }
+
+// What the load bench sets so that one user calling from one address at this rate is not taken for an attack
+// (flood ban, failed-auth blocks, per-owner velocity limits; DESIGN §10).
+static string[] LoadSettings(int loadRate) => loadRate <= 0 ? [] :
+[
+    "--Sip:Limits:RequestsPerSecondPerAddress=0", "--Sip:MaxConcurrentCallsPerOwner=100000",
+    "--Sip:Limits:AuthFailuresPerAddress=1000000", "--Sip:Limits:AuthFailuresPerAccount=1000000",
+    "--Sip:MaxCallsPerHourPerOwner=0", "--Sip:MaxCallsPerDayPerOwner=0", "--Sip:MaxDialplanEvaluationsPerOwner=1000",
+];
 
 static Process Start(string file, IEnumerable<string> arguments, bool discardOutput = false)
 {
