@@ -349,6 +349,7 @@ public sealed class CallManager
                 answer.Result.Compact();
             }
         }
+
         if (call.Trace is { } trace)
         {
             _environment.Trace?.End(trace);

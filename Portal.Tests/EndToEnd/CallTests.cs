@@ -18,7 +18,12 @@ namespace Portal.Tests.EndToEnd;
 public sealed class CallTests : IAsyncLifetime
 {
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(90);
-    private readonly PortalWebFactory factory = new PortalWebFactory().With("Sip:MaxConcurrentCallsPerOwner", "200");
+    // One owner calls at 20 a second: the per-owner caps of DESIGN §10 (concurrent calls, and dialplan evaluations,
+    // 1 by default, which refuses a call with 486 when a stall on the busy test machine makes two overlap) are
+    // raised so the test measures the call path, as the load bench does.
+    private readonly PortalWebFactory factory = new PortalWebFactory()
+        .With("Sip:MaxConcurrentCallsPerOwner", "200")
+        .With("Sip:MaxDialplanEvaluationsPerOwner", "20");
     private PortalCaller alice = null!;
 
     public async Task InitializeAsync()
